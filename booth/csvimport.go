@@ -1,0 +1,797 @@
+package booth
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+)
+
+// Limits of a visitor list read by ParseVisitorsCSV.
+const (
+	MaxImportBytes    = 50 << 20 // larger files are refused
+	MaxImportFields   = 200      // a row with more cells refuses the file
+	MaxImportProblems = 1000     // problems kept by CheckVisitorsCSV; the rest are only counted
+	listedProblems    = 10       // problems spelled out in the error message
+)
+
+// ImportError is one problem of an imported file: the line as a text editor
+// numbers it (the header is line 1) and one sentence. Line is 0 for problems
+// of the whole file, such as its size or encoding.
+type ImportError struct {
+	Line    int
+	Message string
+}
+
+func (e ImportError) Error() string {
+	if e.Line <= 0 {
+		return e.Message
+	}
+	return fmt.Sprintf("Line %d: %s", e.Line, e.Message)
+}
+
+// ParseVisitorsCSV reads a list of pre-registered visitors as HQ and travel
+// agencies send it: a CSV file saved by Excel in UTF-8 (with or without BOM),
+// UTF-16 with BOM or Windows-1251, separated by commas, semicolons or tabs,
+// with a header row naming the columns in English, Russian, Kazakh or Korean.
+//
+// Every visitor comes back normalized, valid and with Source
+// SourcePreRegister. It is all or nothing: when any row is bad the result is
+// nil and an *Error with code EINVALID whose message names each bad line
+// ("Line 14: ..."), at most ten of them, and how many more there are.
+func ParseVisitorsCSV(r io.Reader) ([]Visitor, error) {
+	vs, _, err := CheckVisitorsCSV(r)
+	return vs, err
+}
+
+// CheckVisitorsCSV is ParseVisitorsCSV that also returns the problems one by
+// one, for a UI that lists them. At most MaxImportProblems are kept; the error
+// counts all of them. When there are problems the visitors are nil. A failure
+// to read r is an EINTERNAL error with no problems.
+func CheckVisitorsCSV(r io.Reader) ([]Visitor, []ImportError, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
+	if err != nil {
+		return nil, nil, Errorf(EINTERNAL, "The file could not be read: %v.", err)
+	}
+	im := &csvImport{}
+	vs := im.run(data)
+	if im.total > 0 {
+		return nil, im.problems, im.err()
+	}
+	return vs, nil, nil
+}
+
+// csvImport collects the problems of one import.
+type csvImport struct {
+	problems []ImportError
+	total    int
+}
+
+func (im *csvImport) add(line int, format string, args ...any) {
+	im.total++
+	if len(im.problems) < MaxImportProblems {
+		im.problems = append(im.problems, ImportError{Line: line, Message: fmt.Sprintf(format, args...)})
+	}
+}
+
+func (im *csvImport) err() error {
+	var b strings.Builder
+	for i, p := range im.problems {
+		if i == listedProblems {
+			break
+		}
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(p.Error())
+	}
+	if more := im.total - min(len(im.problems), listedProblems); more == 1 {
+		b.WriteString("\nAnd 1 more line has a problem.")
+	} else if more > 1 {
+		fmt.Fprintf(&b, "\nAnd %d more lines have problems.", more)
+	}
+	return &Error{Code: EINVALID, Message: b.String()}
+}
+
+func (im *csvImport) run(data []byte) []Visitor {
+	if len(data) > MaxImportBytes {
+		im.add(0, "The file is larger than %d MB; a visitor list is much smaller, so check that this is the right file or split it.", MaxImportBytes>>20)
+		return nil
+	}
+	text, ok := im.decode(data)
+	if !ok {
+		return nil
+	}
+
+	// Old Mac Excel ends lines with CR alone.
+	if !strings.Contains(text, "\n") {
+		text = strings.ReplaceAll(text, "\r", "\n")
+	}
+
+	// Excel's hint line "sep=;" chooses the delimiter and is not data.
+	lineOffset := 0
+	var delim rune
+	if first, rest, _ := strings.Cut(text, "\n"); len(first) >= 4 && strings.EqualFold(first[:4], "sep=") {
+		d := strings.TrimRight(first[4:], " \r")
+		r, _ := utf8.DecodeRuneInString(d)
+		if d == "" || strings.Trim(d, string(r)) != "" {
+			im.add(1, "The first line %q should name one delimiter, such as sep=; or sep=,.", strings.TrimSpace(first))
+			return nil
+		}
+		switch r {
+		case ',', ';', '\t':
+			delim = r
+		default:
+			im.add(1, "The first line asks for the delimiter %q; medibooth reads only commas, semicolons or tabs.", string(r))
+			return nil
+		}
+		text, lineOffset = rest, 1
+	}
+
+	header := firstRecord(text)
+	if header == nil {
+		im.add(0, "The file is empty; it needs a header line with the column names and then one line per visitor.")
+		return nil
+	}
+	if delim == 0 {
+		delim = detectDelimiter(header, text)
+	}
+	if line, ok := fieldsWithin(text, delim, MaxImportFields); !ok {
+		im.add(line+lineOffset, "This line has more than %d values; a visitor list has far fewer columns, so check that this is the right file.", MaxImportFields)
+		return nil
+	}
+
+	cr := csv.NewReader(strings.NewReader(text))
+	cr.Comma = delim
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	cr.TrimLeadingSpace = delim != '\t' // with tabs it would swallow empty cells
+
+	var cols *columns
+	var vs []Visitor
+	phones := map[string]int{} // normalized phone → line
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			im.csvError(err, lineOffset)
+			return nil
+		}
+		line, _ := cr.FieldPos(0)
+		line += lineOffset
+		if len(rec) > MaxImportFields { // fieldsWithin should have caught it
+			im.add(line, "This line has more than %d values; a visitor list has far fewer columns, so check that this is the right file.", MaxImportFields)
+			return nil
+		}
+		if blankRecord(rec) {
+			continue
+		}
+		if cols == nil {
+			cols = im.header(rec, line)
+			if cols == nil {
+				return nil
+			}
+			continue
+		}
+		v, ok := im.row(cols, rec, line)
+		if !ok {
+			continue
+		}
+		if v.Phone != "" {
+			if first, dup := phones[v.Phone]; dup {
+				im.add(line, "The phone number %q is also on line %d.", cols.cell(rec, cols.phone), first)
+				continue
+			}
+			phones[v.Phone] = line
+		}
+		if im.total == 0 {
+			vs = append(vs, v)
+		}
+	}
+	if cols == nil {
+		im.add(0, "The file is empty; it needs a header line with the column names and then one line per visitor.")
+		return nil
+	}
+	if im.total == 0 && len(vs) == 0 {
+		im.add(0, "The file has no visitors below the header line.")
+		return nil
+	}
+	return vs
+}
+
+// decode turns the file into UTF-8 text: BOM first, then valid UTF-8, then
+// Windows-1251.
+func (im *csvImport) decode(data []byte) (string, bool) {
+	switch {
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
+		im.add(0, "This is an Excel workbook (.xlsx), not a CSV file; in Excel choose Save As and the type \"CSV UTF-8\".")
+		return "", false
+	case bytes.HasPrefix(data, []byte("\xD0\xCF\x11\xE0")):
+		im.add(0, "This is an old Excel workbook (.xls), not a CSV file; in Excel choose Save As and the type \"CSV UTF-8\".")
+		return "", false
+	case bytes.HasPrefix(data, []byte("\xFF\xFE\x00\x00")), bytes.HasPrefix(data, []byte("\x00\x00\xFE\xFF")):
+		im.add(0, "The file is in UTF-32, which medibooth does not read; save it as \"CSV UTF-8\".")
+		return "", false
+	}
+	var text string
+	switch {
+	case bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")):
+		data = data[3:]
+		if !utf8.Valid(data) {
+			im.add(lineAt(data, firstInvalidUTF8(data)), "The file says it is UTF-8 but this line is not; save the file again as \"CSV UTF-8\".")
+			return "", false
+		}
+		text = string(data)
+	case bytes.HasPrefix(data, []byte("\xFF\xFE")), bytes.HasPrefix(data, []byte("\xFE\xFF")):
+		s, ok := decodeUTF16(data[2:], data[0] == 0xFE)
+		if !ok {
+			im.add(0, "The file says it is UTF-16 (Unicode text) but it is damaged or cut off; save it again as \"CSV UTF-8\".")
+			return "", false
+		}
+		text = s
+	case utf8.Valid(data):
+		text = string(data)
+	default:
+		// Text that is nearly all UTF-8 is damaged UTF-8, not Windows-1251:
+		// reading it as Windows-1251 would import garbled names.
+		if good, bad := utf8Balance(data); good > bad {
+			im.add(lineAt(data, firstInvalidUTF8(data)), "The file is in UTF-8 but this line has bytes that are not; save the file again as \"CSV UTF-8\".")
+			return "", false
+		}
+		b, err := charmap.Windows1251.NewDecoder().Bytes(data)
+		if err != nil {
+			im.add(0, "The file is neither UTF-8 nor Windows-1251 text; save it as \"CSV UTF-8\".")
+			return "", false
+		}
+		text = string(b)
+	}
+	if i := strings.IndexByte(text, 0); i >= 0 {
+		im.add(strings.Count(text[:i], "\n")+1, "This line contains NUL characters, so the file is not plain text; save it as \"CSV UTF-8\".")
+		return "", false
+	}
+	return text, true
+}
+
+func decodeUTF16(b []byte, bigEndian bool) (string, bool) {
+	if len(b)%2 != 0 {
+		return "", false
+	}
+	u := make([]uint16, len(b)/2)
+	for i := range u {
+		if bigEndian {
+			u[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
+		} else {
+			u[i] = uint16(b[2*i+1])<<8 | uint16(b[2*i])
+		}
+	}
+	var sb strings.Builder
+	sb.Grow(len(u))
+	for i := 0; i < len(u); i++ {
+		r := rune(u[i])
+		if utf16.IsSurrogate(r) {
+			if i+1 >= len(u) {
+				return "", false
+			}
+			r = utf16.DecodeRune(r, rune(u[i+1]))
+			if r == unicode.ReplacementChar {
+				return "", false
+			}
+			i++
+		}
+		sb.WriteRune(r)
+	}
+	return sb.String(), true
+}
+
+// utf8Balance counts valid multi-byte UTF-8 sequences and invalid bytes.
+func utf8Balance(b []byte) (good, bad int) {
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if r == utf8.RuneError && n == 1 {
+			bad++
+		} else if n > 1 {
+			good++
+		}
+		b = b[n:]
+	}
+	return good, bad
+}
+
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
+}
+
+// lineAt returns the 1-based line of byte offset i.
+func lineAt(b []byte, i int) int {
+	return bytes.Count(b[:i], []byte("\n")) + 1
+}
+
+// firstRecord returns the cells of the first record that is not blank,
+// split on each candidate delimiter; the caller picks the delimiter. Quotes
+// are honoured: a quoted cell may span lines.
+func firstRecord(text string) map[rune][]string {
+	for len(text) > 0 {
+		l, rest, _ := strings.Cut(text, "\n")
+		if strings.TrimSpace(l) != "" {
+			out := map[rune][]string{}
+			for _, d := range []rune{';', ',', '\t'} {
+				out[d] = splitRecord(text, d)
+			}
+			return out
+		}
+		text = rest
+	}
+	return nil
+}
+
+// splitRecord splits the first record of text on d, outside quotes, and
+// removes the quotes. It is lenient: it only guesses the delimiter.
+func splitRecord(text string, d rune) []string {
+	var cells []string
+	var cell strings.Builder
+	quoted := false
+	for _, r := range text {
+		switch {
+		case r == '"':
+			quoted = !quoted
+			continue
+		case !quoted && r == d:
+			cells = append(cells, cell.String())
+			cell.Reset()
+			continue
+		case !quoted && r == '\n':
+			return append(cells, cell.String())
+		}
+		if len(cells) > MaxImportFields {
+			return cells
+		}
+		if cell.Len() < 200 { // a header cell is short; do not copy a runaway quote
+			cell.WriteRune(r)
+		}
+	}
+	return append(cells, cell.String())
+}
+
+// detectDelimiter picks the delimiter that yields the most recognised column
+// names in the header. On a tie (a one-column header, say) it picks the one
+// with more header cells, then the one found most often in the start of the
+// file, then ';', ',' and tab in that order.
+func detectDelimiter(header map[rune][]string, text string) rune {
+	sample := text[:min(len(text), 64<<10)]
+	best, bestKnown, bestCells, bestCount := ';', -1, -1, -1
+	for _, d := range []rune{';', ',', '\t'} {
+		known := 0
+		for _, c := range header[d] {
+			if _, ok := headerRoles[headerKey(c)]; ok {
+				known++
+			}
+		}
+		cells, count := len(header[d]), strings.Count(sample, string(d))
+		if known > bestKnown || known == bestKnown && (cells > bestCells || cells == bestCells && count > bestCount) {
+			best, bestKnown, bestCells, bestCount = d, known, cells, count
+		}
+	}
+	return best
+}
+
+// fieldsWithin reports whether every record of text has at most max fields,
+// counting delimiters outside quotes; if not, it returns the line where the
+// offending record starts. It runs before encoding/csv so that a hostile
+// line of millions of delimiters is refused before it is split.
+func fieldsWithin(text string, d rune, max int) (int, bool) {
+	line, start, fields, quoted := 1, 1, 1, false
+	for _, r := range text {
+		switch {
+		case r == '"':
+			quoted = !quoted
+		case r == '\n':
+			line++
+			if !quoted {
+				start, fields = line, 1
+			}
+		case r == d && !quoted:
+			fields++
+			if fields > max {
+				return start, false
+			}
+		}
+	}
+	return 0, true
+}
+
+func (im *csvImport) csvError(err error, lineOffset int) {
+	var pe *csv.ParseError
+	if !errors.As(err, &pe) {
+		im.add(0, "The file could not be read as CSV: %v.", err)
+		return
+	}
+	switch {
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		im.add(pe.Line+lineOffset, "A quotation mark stands inside a value that does not start with one; put quotation marks only around whole values and double those inside (\"\").")
+	case errors.Is(pe.Err, csv.ErrQuote):
+		im.add(pe.StartLine+lineOffset, "A quoted value that starts on this line is not closed properly: a quotation mark is missing or followed by other text.")
+	default:
+		im.add(pe.StartLine+lineOffset, "The line could not be read as CSV: %v.", pe.Err)
+	}
+}
+
+func blankRecord(rec []string) bool {
+	for _, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// colRole is what a column holds.
+type colRole int
+
+const (
+	roleNone colRole = iota
+	roleName
+	roleGiven
+	roleSurname
+	rolePatronymic
+	rolePhone
+	roleEmail
+	roleMessenger
+	roleType
+	roleLang
+	roleCountry
+	roleCity
+	roleBirthYear
+	roleDOB
+)
+
+var roleNames = map[colRole]string{
+	roleName:       "the name",
+	roleGiven:      "the given name",
+	roleSurname:    "the surname",
+	rolePatronymic: "the patronymic",
+	rolePhone:      "the phone number",
+	roleEmail:      "the email address",
+	roleType:       "the visitor type",
+	roleLang:       "the language",
+	roleCountry:    "the country",
+	roleCity:       "the city",
+	roleBirthYear:  "the birth year",
+}
+
+// Header synonyms, matched by headerKey: case, spaces, hyphens, dots and
+// anything in parentheses do not matter.
+var headerSynonyms = map[colRole][]string{
+	roleName: {"name", "full name", "visitor name", "visitor", "фио", "ф.и.о.", "полное имя",
+		"фамилия имя отчество", "фамилия имя", "имя фамилия", "аты-жөні", "толық аты-жөні",
+		"тегі аты", "성명", "성함"},
+	roleGiven:      {"имя", "аты", "이름", "first name", "given name", "forename"},
+	roleSurname:    {"фамилия", "surname", "last name", "family name", "тегі", "성"},
+	rolePatronymic: {"отчество", "patronymic", "middle name", "әкесінің аты"},
+	rolePhone: {"phone", "phone number", "telephone", "tel", "mobile", "mobile phone", "cell",
+		"телефон", "тел", "номер телефона", "мобильный", "мобильный телефон", "моб телефон",
+		"сотовый", "телефон нөмірі", "ұялы телефон", "байланыс телефоны",
+		"전화", "전화번호", "연락처", "휴대폰", "핸드폰", "휴대전화"},
+	roleEmail: {"email", "e-mail", "mail", "email address", "почта", "эл. почта", "электронная почта",
+		"эл. адрес", "электронный адрес", "email адрес", "электрондық пошта", "эл. пошта", "пошта",
+		"이메일", "메일", "전자우편", "이메일 주소"},
+	roleMessenger: {"messenger", "whatsapp", "telegram", "viber", "kakaotalk", "мессенджер",
+		"ватсап", "вотсап", "телеграм", "телеграмм", "вайбер", "мессенджер", "메신저", "카카오톡"},
+	roleType: {"type", "visitor type", "category", "тип", "категория", "тип посетителя",
+		"түрі", "санаты", "유형", "구분", "방문자 유형"},
+	roleLang:    {"lang", "language", "язык", "язык общения", "тіл", "언어"},
+	roleCountry: {"country", "страна", "ел", "мемлекет", "елі", "국가", "나라"},
+	roleCity:    {"city", "town", "город", "қала", "қаласы", "도시"},
+	roleBirthYear: {"birth year", "year of birth", "yob", "год рождения", "г.р.", "г. р.",
+		"туған жылы", "туылған жылы", "출생연도", "출생년도", "출생 연도", "태어난 해"},
+	roleDOB: {"date of birth", "birth date", "birthdate", "dob", "birthday", "дата рождения",
+		"д.р.", "день рождения", "туған күні", "туылған күні", "туған күні мен жылы",
+		"생년월일", "생일"},
+}
+
+// messengerApps labels values of a column named after one messenger.
+var messengerApps = map[string]string{
+	"whatsapp": "WhatsApp", "ватсап": "WhatsApp", "вотсап": "WhatsApp",
+	"telegram": "Telegram", "телеграм": "Telegram", "телеграмм": "Telegram",
+	"viber": "Viber", "вайбер": "Viber",
+	"kakaotalk": "KakaoTalk", "카카오톡": "KakaoTalk",
+}
+
+var headerRoles = func() map[string]colRole {
+	m := map[string]colRole{}
+	for role, names := range headerSynonyms {
+		for _, n := range names {
+			k := headerKey(n)
+			if old, ok := m[k]; ok && old != role {
+				panic("booth: header synonym " + n + " has two meanings")
+			}
+			m[k] = role
+		}
+	}
+	return m
+}()
+
+var parenRe = regexp.MustCompile(`\([^)]*\)|\[[^\]]*\]`)
+
+// headerKey folds a column name or a value for matching: lower case, ё as е,
+// without spaces, hyphens, dots, commas, colons, asterisks, quotes and
+// parenthesised notes.
+func headerKey(s string) string {
+	if strings.ContainsAny(s, "([") {
+		if t := parenRe.ReplaceAllString(s, ""); strings.TrimSpace(t) != "" {
+			s = t
+		}
+	}
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case unicode.IsSpace(r), strings.ContainsRune("-_.,:*'\"’\ufeff", r):
+		case r == 'ё':
+			b.WriteRune('е')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// columns is where a file keeps each field.
+type columns struct {
+	names     []int // full-name columns
+	parts     []int // surname, given name and patronymic columns, in file order
+	phone     int   // -1 when absent, as for the others
+	email     int
+	typ       int
+	lang      int
+	country   int
+	city      int
+	birthYear int
+	messenger []int
+	apps      []string // per messenger column, "" for a generic one
+	width     int      // number of header cells
+}
+
+func (c *columns) cell(rec []string, i int) string {
+	if i < 0 || i >= len(rec) {
+		return ""
+	}
+	s := strings.TrimSpace(strings.ReplaceAll(rec[i], "\ufeff", ""))
+	// Excel's trick to keep digits as text: ="87011234567".
+	if len(s) >= 3 && strings.HasPrefix(s, `="`) && strings.HasSuffix(s, `"`) {
+		s = strings.TrimSpace(s[2 : len(s)-1])
+	}
+	return s
+}
+
+// header reads the header row; nil when the file must be refused.
+func (im *csvImport) header(rec []string, line int) *columns {
+	c := &columns{phone: -1, email: -1, typ: -1, lang: -1, country: -1, city: -1, birthYear: -1, width: len(rec)}
+	single := map[colRole]*int{
+		rolePhone: &c.phone, roleEmail: &c.email, roleType: &c.typ, roleLang: &c.lang,
+		roleCountry: &c.country, roleCity: &c.city, roleBirthYear: &c.birthYear,
+	}
+	seen := map[colRole]int{}
+	before := im.total
+	for i, raw := range rec {
+		title := strings.TrimSpace(strings.ReplaceAll(raw, "\ufeff", ""))
+		k := headerKey(title)
+		role, ok := headerRoles[k]
+		if !ok {
+			continue
+		}
+		if role == roleDOB {
+			im.add(line, "The column %q is a full date of birth, but we collect the birth year only: HQ must send the year alone, in a column such as \"Год рождения\" or \"Birth year\".", title)
+			continue
+		}
+		if role != roleMessenger {
+			if j, dup := seen[role]; dup {
+				im.add(line, "The columns %q and %q both hold %s; keep only one of them.", strings.TrimSpace(rec[j]), title, roleNames[role])
+				continue
+			}
+			seen[role] = i
+		}
+		switch role {
+		case roleName:
+			c.names = append(c.names, i)
+		case roleGiven, roleSurname, rolePatronymic:
+			// A lone given-name column (Имя, 이름) serves as the full name.
+			c.parts = append(c.parts, i)
+		case roleMessenger:
+			c.messenger = append(c.messenger, i)
+			c.apps = append(c.apps, messengerApps[k])
+		default:
+			*single[role] = i
+		}
+	}
+	if len(c.names) == 0 && len(c.parts) == 0 {
+		im.add(line, "The header has no name column; call the column with the visitors' names \"ФИО\", \"Name\", \"Аты-жөні\" or \"이름\".")
+	}
+	if im.total > before {
+		return nil
+	}
+	return c
+}
+
+var (
+	sciNumberRe = regexp.MustCompile(`^[0-9]+([.,][0-9]+)?[eE][+]?[0-9]+$`)
+	dateLikeRe  = regexp.MustCompile(`^[0-9]{1,4}[./-][0-9]{1,2}[./-][0-9]{1,4}`)
+)
+
+// row turns one record into a visitor, or records its problem.
+func (im *csvImport) row(c *columns, rec []string, line int) (Visitor, bool) {
+	for i := c.width; i < len(rec); i++ {
+		if strings.TrimSpace(rec[i]) != "" {
+			im.add(line, "This line has more values than the header has columns; a value probably contains the delimiter without quotation marks around it.")
+			return Visitor{}, false
+		}
+	}
+	v := Visitor{Source: SourcePreRegister}
+	for _, i := range c.names {
+		if v.Name = c.cell(rec, i); v.Name != "" {
+			break
+		}
+	}
+	if v.Name == "" {
+		v.Name = joinNameParts(c, rec)
+	}
+
+	phone := c.cell(rec, c.phone)
+	if phone != "" {
+		if sciNumberRe.MatchString(phone) {
+			im.add(line, "The phone number %q was turned into a number by Excel and lost its digits; format the phone column as text and save the file again.", phone)
+			return Visitor{}, false
+		}
+		if d := len(Digits(NormalizePhone(phone))); d < 7 || d > 15 {
+			im.add(line, "The phone number %q should have 7 to 15 digits.", phone)
+			return Visitor{}, false
+		}
+	}
+	v.Phone = phone
+	v.Email = c.cell(rec, c.email)
+	v.City = c.cell(rec, c.city)
+
+	var msgs []string
+	for j, i := range c.messenger {
+		m := c.cell(rec, i)
+		if m == "" {
+			continue
+		}
+		if app := c.apps[j]; app != "" && !strings.Contains(strings.ToLower(m), strings.ToLower(app)) {
+			m = app + ": " + m
+		}
+		msgs = append(msgs, m)
+	}
+	v.Messenger = strings.Join(msgs, "; ")
+
+	if s := c.cell(rec, c.typ); s != "" {
+		t, ok := typeValues[headerKey(s)]
+		if !ok {
+			var err error
+			if t, err = ParseVisitorType(s); err != nil {
+				im.add(line, "%s", ErrorMessage(err))
+				return Visitor{}, false
+			}
+		}
+		v.Type = t
+	}
+	if s := c.cell(rec, c.lang); s != "" {
+		if l, ok := langValues[headerKey(s)]; ok {
+			v.Lang = l
+		} else {
+			im.add(line, "The language %q is not one of ru, kk, en or ko (or Русский, Қазақша, English, 한국어).", s)
+			return Visitor{}, false
+		}
+	}
+	if s := c.cell(rec, c.country); s != "" {
+		if cc, ok := countryValues[headerKey(s)]; ok {
+			v.Country = cc
+		} else if len(s) == 2 && countryRe.MatchString(strings.ToUpper(s)) {
+			v.Country = strings.ToUpper(s)
+		} else {
+			im.add(line, "The country %q is not a two-letter country code such as KZ, nor a country medibooth knows by name.", s)
+			return Visitor{}, false
+		}
+	}
+	if s := c.cell(rec, c.birthYear); s != "" {
+		if dateLikeRe.MatchString(s) {
+			im.add(line, "The birth year %q looks like a full date of birth; we collect the birth year only, so write just the year, such as 1985.", s)
+			return Visitor{}, false
+		}
+		y, err := ParseBirthYear(s)
+		if err != nil {
+			im.add(line, "%s", ErrorMessage(err))
+			return Visitor{}, false
+		}
+		v.BirthYear = y
+	}
+
+	v.Normalize()
+	if err := v.Validate(); err != nil {
+		im.add(line, "%s", ErrorMessage(err))
+		return Visitor{}, false
+	}
+	return v, true
+}
+
+// joinNameParts joins surname, given name and patronymic in the order of
+// the file's columns. Hangul parts are joined without a space, as Koreans
+// write 김민준.
+func joinNameParts(c *columns, rec []string) string {
+	var b strings.Builder
+	prevHangul := false
+	for _, i := range c.parts {
+		p := c.cell(rec, i)
+		if p == "" {
+			continue
+		}
+		h := isHangulWord(p)
+		if b.Len() > 0 && !(h && prevHangul) {
+			b.WriteByte(' ')
+		}
+		b.WriteString(p)
+		prevHangul = h
+	}
+	return b.String()
+}
+
+func keyedValues[T comparable](m map[T][]string) map[string]T {
+	out := map[string]T{}
+	for v, names := range m {
+		for _, n := range names {
+			out[headerKey(n)] = v
+		}
+	}
+	return out
+}
+
+var typeValues = keyedValues(map[VisitorType][]string{
+	TypePatient: {"patient", "пациент", "пациентка", "пациенты", "больной", "емделуші", "науқас", "환자"},
+	TypeCompanion: {"companion", "сопровождающий", "сопровождающая", "сопровождающее лицо",
+		"сопровождение", "еріп жүруші", "ілесуші", "동반자", "보호자"},
+	TypeAgency: {"agency", "agent", "travel agency", "агентство", "турагентство", "агент",
+		"турагент", "агенттік", "туристік агенттік", "에이전시", "여행사"},
+	TypeMedia: {"media", "press", "journalist", "сми", "пресса", "журналист", "бақ", "언론", "기자", "미디어"},
+	TypeOther: {"other", "прочее", "прочие", "другое", "иное", "басқа", "басқалар", "기타"},
+})
+
+var langValues = keyedValues(map[string][]string{
+	"ru": {"ru", "rus", "russian", "рус", "русский", "русский язык", "орыс", "орысша", "орыс тілі", "러시아어"},
+	"kk": {"kk", "kz", "kaz", "kazakh", "каз", "казахский", "казахский язык", "қазақ", "қазақша",
+		"қазақ тілі", "카자흐어"},
+	"en": {"en", "eng", "english", "англ", "английский", "английский язык", "ағылшын", "ағылшынша", "영어"},
+	"ko": {"ko", "kor", "korean", "корейский", "корейский язык", "корей", "корейше", "корей тілі", "한국어"},
+})
+
+var countryValues = keyedValues(map[string][]string{
+	"KZ": {"kaz", "kazakhstan", "казахстан", "қазақстан", "рк", "республика казахстан",
+		"қазақстан республикасы", "카자흐스탄"},
+	"UZ": {"uzb", "uzbekistan", "узбекистан", "өзбекстан", "o'zbekiston", "우즈베키스탄"},
+	"RU": {"rus", "russia", "russian federation", "россия", "рф", "российская федерация", "ресей", "러시아"},
+	"KG": {"kgz", "kyrgyzstan", "kyrgyz republic", "кыргызстан", "киргизия", "кыргызская республика",
+		"қырғызстан", "키르기스스탄"},
+	"TR": {"tur", "turkey", "türkiye", "turkiye", "турция", "түркия", "튀르키예", "터키"},
+	"KR": {"kor", "korea", "south korea", "republic of korea", "한국", "대한민국", "남한", "корея",
+		"южная корея", "республика корея", "корея республикасы", "оңтүстік корея"},
+	"TJ": {"tjk", "tajikistan", "таджикистан", "тәжікстан", "타지키스탄"},
+	"TM": {"tkm", "turkmenistan", "туркменистан", "түрікменстан", "투르크메니스탄"},
+	"MN": {"mng", "mongolia", "монголия", "моңғолия", "몽골"},
+	"AZ": {"aze", "azerbaijan", "азербайджан", "әзірбайжан", "아제르바이잔"},
+	"BY": {"blr", "belarus", "беларусь", "белоруссия", "беларусь республикасы", "벨라루스"},
+	"CN": {"chn", "china", "китай", "қытай", "중국"},
+})
