@@ -1,0 +1,324 @@
+// Package data stores medibooth's records in one SQLite file per laptop
+// (modernc.org/sqlite, no cgo). Open sets every connection up the same way:
+// WAL, synchronous=FULL, foreign keys, a busy timeout and IMMEDIATE
+// transactions, with one writer connection and a pool of readers.
+package data
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"medibooth/booth"
+
+	_ "modernc.org/sqlite" // the SQLite driver
+)
+
+// ApplicationID marks a SQLite file as medibooth's ("MBTH"); any other
+// SQLite file is refused rather than changed.
+const ApplicationID = 0x4D425448
+
+// FileName is the database file inside a data directory.
+const FileName = "medibooth.db"
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// DB is an open medibooth database.
+type DB struct {
+	Path string
+	// Now is the clock; tests set it.
+	Now func() time.Time
+
+	w *sql.DB // the one writer connection
+	r *sql.DB // readers
+
+	mu     sync.Mutex
+	device booth.Device
+	event  *booth.Event // cached once known
+	seq    atomic.Int64
+
+	stmtOnce sync.Once
+	stmts    checkinStmts
+	stmtErr  error
+}
+
+// Open opens (or creates) the database at path. A file that is not a
+// medibooth database, or that a newer medibooth wrote, is refused with one
+// clear sentence and left untouched.
+func Open(path string) (*DB, error) {
+	if err := checkFile(path); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, booth.Errorf(booth.EINVALID, "Cannot create the data folder %s: %v.", filepath.Dir(path), err)
+	}
+	db := &DB{Path: path, Now: booth.Now}
+	var err error
+	if db.w, err = sql.Open("sqlite", dsn(path, true)); err != nil {
+		return nil, err
+	}
+	db.w.SetMaxOpenConns(1)
+	db.w.SetConnMaxIdleTime(0)
+	if db.r, err = sql.Open("sqlite", dsn(path, false)); err != nil {
+		db.w.Close()
+		return nil, err
+	}
+	db.r.SetMaxOpenConns(4)
+	if err := db.migrate(context.Background()); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.ensureDevice(context.Background()); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// OpenDir opens the database inside the data directory dir.
+func OpenDir(dir string) (*DB, error) { return Open(filepath.Join(dir, FileName)) }
+
+// Close closes every connection; the WAL is checkpointed by SQLite.
+func (db *DB) Close() error {
+	var errs []error
+	for _, st := range []*sql.Stmt{db.stmts.last, db.stmts.visitor, db.stmts.first, db.stmts.insert} {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
+	}
+	if db.r != nil {
+		errs = append(errs, db.r.Close())
+	}
+	if db.w != nil {
+		errs = append(errs, db.w.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Device returns this laptop.
+func (db *DB) Device() booth.Device {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	return db.device
+}
+
+func dsn(path string, writer bool) string {
+	u := url.URL{Scheme: "file", Opaque: (&url.URL{Path: path}).EscapedPath()}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(FULL)")
+	if writer {
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Add("_pragma", "query_only(1)")
+	}
+	return u.String() + "?" + q.Encode()
+}
+
+// checkFile refuses a file that is not a medibooth database, or one written
+// by a newer version, before SQLite may change it (setting WAL mode alone
+// would rewrite its header).
+func checkFile(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return booth.Errorf(booth.EINVALID, "Cannot read %s: %v.", path, err)
+	}
+	hdr := make([]byte, 100)
+	n, err := io.ReadFull(f, hdr)
+	f.Close()
+	if n == 0 {
+		return nil // an empty file becomes a new database
+	} else if err != nil || string(hdr[:16]) != "SQLite format 3\x00" {
+		return booth.Errorf(booth.EINVALID, "%s is not a medibooth database; it was left untouched.", path)
+	}
+	ro, err := sql.Open("sqlite", (&url.URL{Scheme: "file", Opaque: (&url.URL{Path: path}).EscapedPath()}).String()+"?mode=ro&_pragma=query_only(1)&_pragma=busy_timeout(5000)")
+	if err != nil {
+		return err
+	}
+	defer ro.Close()
+	var appID, version, tables int
+	err = ro.QueryRow(`SELECT (SELECT application_id FROM pragma_application_id),
+		(SELECT user_version FROM pragma_user_version),
+		(SELECT count(*) FROM sqlite_schema)`).Scan(&appID, &version, &tables)
+	if err != nil {
+		return booth.Errorf(booth.EINVALID, "%s is not a readable medibooth database (%v); it was left untouched.", path, err)
+	}
+	if appID != ApplicationID && !(appID == 0 && tables == 0) {
+		return booth.Errorf(booth.EINVALID, "%s is a SQLite file of another program, not a medibooth database; it was left untouched.", path)
+	}
+	if n := len(migrations()); version > n {
+		return booth.Errorf(booth.EINVALID, "%s was written by a newer medibooth (schema %d; this one knows %d). Update medibooth to open it.", path, version, n)
+	}
+	return nil
+}
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func migrations() []migration {
+	entries, err := migrationFS.ReadDir("migrations")
+	if err != nil {
+		panic(err) // embedded at build time
+	}
+	var out []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			panic("migration file without a number: " + e.Name())
+		}
+		b, _ := migrationFS.ReadFile("migrations/" + e.Name())
+		out = append(out, migration{v, e.Name(), string(b)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	for i, m := range out {
+		if m.version != i+1 {
+			panic(fmt.Sprintf("migrations must be numbered 1, 2, 3 …: %s", m.name))
+		}
+	}
+	return out
+}
+
+// migrate applies each pending migration in its own IMMEDIATE transaction,
+// setting user_version inside it, so a crash leaves the schema at a version.
+func (db *DB) migrate(ctx context.Context) error {
+	for _, m := range migrations() {
+		if err := db.apply(ctx, m); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) apply(ctx context.Context, m migration) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var version int
+	if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
+		return err
+	}
+	if version >= m.version {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA application_id = %d; PRAGMA user_version = %d`, ApplicationID, m.version)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// ensureDevice gives this database a device id and name on first open.
+func (db *DB) ensureDevice(ctx context.Context) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var id string
+	err = tx.QueryRowContext(ctx, `SELECT value FROM local WHERE key = 'device_id'`).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		host, _ := os.Hostname()
+		if host == "" {
+			host = "laptop"
+		}
+		id = booth.NewID()
+		now := booth.FormatTime(db.Now())
+		if _, err := tx.ExecContext(ctx, `INSERT INTO device (id, name, created_at) VALUES (?, ?, ?)`, id, host, now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO local (key, value) VALUES ('device_id', ?)`, id); err != nil {
+			return err
+		}
+	} else if err != nil {
+		return err
+	}
+	d, err := readDevice(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	db.device = *d
+	if err := db.loadSeq(ctx, tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// seqTables are the tables whose rows carry this device's write sequence.
+var seqTables = []string{"event", "org", "department", "staff", "visitor", "consent", "scan"}
+
+// loadSeq starts this device's write sequence after the highest one stored.
+func (db *DB) loadSeq(ctx context.Context, q querier) error {
+	var parts []string
+	for _, t := range seqTables {
+		parts = append(parts, fmt.Sprintf("SELECT max(seq) AS m FROM %s WHERE device_id = ?1", t))
+	}
+	var max sql.NullInt64
+	if err := q.QueryRowContext(ctx, "SELECT max(m) FROM ("+strings.Join(parts, " UNION ALL ")+")", db.device.ID).Scan(&max); err != nil {
+		return err
+	}
+	db.seq.Store(max.Int64)
+	return nil
+}
+
+// SetDeviceName renames this laptop (shown in "already checked in on …").
+func (db *DB) SetDeviceName(ctx context.Context, name string) error {
+	name = strings.TrimSpace(name)
+	if name == "" || len([]rune(name)) > 60 {
+		return booth.Errorf(booth.EINVALID, "A laptop name needs 1 to 60 letters.")
+	}
+	if _, err := db.w.ExecContext(ctx, `UPDATE device SET name = ? WHERE id = ?`, name, db.Device().ID); err != nil {
+		return err
+	}
+	db.mu.Lock()
+	db.device.Name = name
+	db.mu.Unlock()
+	return nil
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func readDevice(ctx context.Context, q querier, id string) (*booth.Device, error) {
+	var d booth.Device
+	var created string
+	err := q.QueryRowContext(ctx, `SELECT id, name, created_at FROM device WHERE id = ?`, id).Scan(&d.ID, &d.Name, &created)
+	if err != nil {
+		return nil, err
+	}
+	d.Created, _ = booth.ParseTime(created)
+	return &d, nil
+}
+
+// nextSeq returns this device's next write sequence number; with time and
+// device id it orders edits deterministically when laptops are merged. It
+// lives in memory (one process writes a database) and starts after the
+// highest stored value, so it only grows; numbers of rolled-back writes are
+// simply skipped.
+func (db *DB) nextSeq() int64 { return db.seq.Add(1) }

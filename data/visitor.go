@@ -1,0 +1,291 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"medibooth/booth"
+)
+
+var _ booth.VisitorService = (*DB)(nil)
+
+const visitorColumns = `id, code, name, name_latin, phone, email, messenger, type, lang, country, city,
+	coalesce(birth_year, 0), source, created_at, updated_at, device_id, erased_at IS NOT NULL`
+
+func scanVisitor(row interface{ Scan(...any) error }) (*booth.Visitor, error) {
+	var v booth.Visitor
+	var created, updated string
+	err := row.Scan(&v.ID, &v.Code, &v.Name, &v.NameLatin, &v.Phone, &v.Email, &v.Messenger, &v.Type, &v.Lang,
+		&v.Country, &v.City, &v.BirthYear, &v.Source, &created, &updated, &v.DeviceID, &v.Erased)
+	if err != nil {
+		return nil, err
+	}
+	v.Created, _ = booth.ParseTime(created)
+	v.Updated, _ = booth.ParseTime(updated)
+	return &v, nil
+}
+
+// CreateVisitor registers one visitor with their consents.
+func (db *DB) CreateVisitor(ctx context.Context, v *booth.Visitor, consents []booth.Consent) error {
+	v.Normalize()
+	if err := v.Validate(); err != nil {
+		return err
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := readEvent(ctx, tx); err != nil {
+		return err
+	}
+	if err := insertVisitor(ctx, tx, db, v, false); err != nil {
+		return err
+	}
+	for i := range consents {
+		consents[i].VisitorID = v.ID
+		if err := insertConsent(ctx, tx, db, &consents[i], false); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// ImportResult says what an import did.
+type ImportResult struct {
+	Imported int `json:"imported"`
+	// Skipped counts rows of people already registered (same phone, or same
+	// name and birth year), so importing a file twice adds nobody twice.
+	Skipped int `json:"skipped"`
+}
+
+// ImportVisitors stores every visitor of vs in one transaction, or none.
+func (db *DB) ImportVisitors(ctx context.Context, vs []booth.Visitor) error {
+	_, err := db.Import(ctx, vs)
+	return err
+}
+
+// Import is ImportVisitors that also reports what it skipped.
+func (db *DB) Import(ctx context.Context, vs []booth.Visitor) (ImportResult, error) {
+	var res ImportResult
+	for i := range vs {
+		vs[i].Normalize()
+		if err := vs[i].Validate(); err != nil {
+			return res, booth.Errorf(booth.EINVALID, "Visitor %d (%s): %s", i+1, vs[i].Name, booth.ErrorMessage(err))
+		}
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return res, err
+	}
+	defer tx.Rollback()
+	if _, err := readEvent(ctx, tx); err != nil {
+		return res, err
+	}
+	for i := range vs {
+		known, err := alreadyRegistered(ctx, tx, &vs[i])
+		if err != nil {
+			return res, err
+		} else if known {
+			res.Skipped++
+			continue
+		}
+		if err := insertVisitor(ctx, tx, db, &vs[i], false); err != nil {
+			return res, err
+		}
+		res.Imported++
+	}
+	return res, tx.Commit()
+}
+
+func alreadyRegistered(ctx context.Context, tx *sql.Tx, v *booth.Visitor) (bool, error) {
+	var n int
+	var err error
+	if v.Phone != "" {
+		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM visitor WHERE phone = ? AND erased_at IS NULL`, v.Phone).Scan(&n)
+	} else {
+		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM visitor WHERE lower(name_latin) = lower(?) AND coalesce(birth_year, 0) = ? AND erased_at IS NULL`,
+			v.NameLatin, v.BirthYear).Scan(&n)
+	}
+	return n > 0, err
+}
+
+// insertVisitor writes v and its search terms, giving it an id and a badge
+// code when it has none.
+func insertVisitor(ctx context.Context, tx *sql.Tx, db *DB, v *booth.Visitor, ignore bool) error {
+	if v.ID == "" {
+		v.ID = booth.NewID()
+	}
+	if v.Created.IsZero() {
+		v.Created = db.Now()
+	}
+	if v.Updated.IsZero() {
+		v.Updated = v.Created
+	}
+	if v.DeviceID == "" {
+		v.DeviceID = db.Device().ID
+	}
+	seq := db.nextSeq()
+	verb := "INSERT"
+	if ignore {
+		verb = "INSERT OR IGNORE"
+	}
+	var err error
+	for attempt := 0; ; attempt++ {
+		if v.Code == "" {
+			v.Code = booth.NewCode()
+		}
+		var by any
+		if v.BirthYear != 0 {
+			by = v.BirthYear
+		}
+		_, err = tx.ExecContext(ctx, verb+` INTO visitor (id, code, name, name_latin, phone, email, messenger, type, lang, country, city,
+			birth_year, source, created_at, updated_at, device_id, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			v.ID, v.Code, v.Name, v.NameLatin, v.Phone, v.Email, v.Messenger, v.Type, v.Lang, v.Country, v.City,
+			by, v.Source, booth.FormatTime(v.Created), booth.FormatTime(v.Updated), v.DeviceID, seq)
+		if err != nil && strings.Contains(err.Error(), "visitor.code") && attempt < 3 {
+			v.Code = "" // a random code collided; draw another
+			continue
+		}
+		break
+	}
+	if err != nil {
+		return fmt.Errorf("store visitor %s: %w", v.Name, err)
+	}
+	return writeTerms(ctx, tx, v)
+}
+
+func writeTerms(ctx context.Context, tx *sql.Tx, v *booth.Visitor) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM visitor_term WHERE visitor_id = ?`, v.ID); err != nil {
+		return err
+	}
+	if v.Erased {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO visitor_term (term, visitor_id) VALUES (?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, t := range booth.SearchTerms(v) {
+		if _, err := stmt.ExecContext(ctx, t, v.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Visitor returns one visitor by id.
+func (db *DB) Visitor(ctx context.Context, id string) (*booth.Visitor, error) {
+	v, err := scanVisitor(db.r.QueryRowContext(ctx, `SELECT `+visitorColumns+` FROM visitor WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, booth.Errorf(booth.ENOTFOUND, "There is no visitor with the id %q.", id)
+	}
+	return v, err
+}
+
+// VisitorCount returns how many visitors (not erased) are registered.
+func (db *DB) VisitorCount(ctx context.Context) (int, error) {
+	var n int
+	err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM visitor WHERE erased_at IS NULL`).Scan(&n)
+	return n, err
+}
+
+// FindVisitors returns up to limit visitors matching query (booth.ParseQuery):
+// every word must be a prefix of one of the visitor's search terms.
+func (db *DB) FindVisitors(ctx context.Context, query string, limit int) ([]booth.Visitor, error) {
+	q := booth.ParseQuery(query)
+	if q.Empty() {
+		return nil, nil
+	}
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	var where []string
+	var args []any
+	for i, alts := range q.Words {
+		var ors []string
+		for _, p := range alts {
+			ors = append(ors, "(t.term >= ? AND t.term < ?)")
+			args = append(args, p, p+"\xff")
+		}
+		cond := strings.Join(ors, " OR ")
+		if i == 0 {
+			where = append(where, "("+cond+")")
+		} else {
+			where = append(where, "EXISTS (SELECT 1 FROM visitor_term t WHERE t.visitor_id = d.visitor_id AND ("+cond+"))")
+		}
+	}
+	first := where[0]
+	rest := ""
+	if len(where) > 1 {
+		rest = " WHERE " + strings.Join(where[1:], " AND ")
+	}
+	// The first word drives the index range scan; later words filter.
+	sqlText := `SELECT ` + visitorColumns + ` FROM visitor WHERE id IN (
+		SELECT visitor_id FROM (SELECT DISTINCT t.visitor_id FROM visitor_term t WHERE ` + first + `) d` + rest + ` LIMIT ?)`
+	args = append(args, limit)
+	rows, err := db.r.QueryContext(ctx, sqlText, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []booth.Visitor
+	for rows.Next() {
+		v, err := scanVisitor(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *v)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].NameLatin < out[j].NameLatin })
+	return out, rows.Err()
+}
+
+// Consents lists a visitor's consent records, oldest first.
+func (db *DB) Consents(ctx context.Context, visitorID string) ([]booth.Consent, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT id, visitor_id, purpose, coalesce(org_id, ''), granted, text_version, text_hash, lang, at,
+		device_id, coalesce(staff_id, '') FROM consent WHERE visitor_id = ? ORDER BY at, id`, visitorID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []booth.Consent
+	for rows.Next() {
+		var c booth.Consent
+		var at string
+		if err := rows.Scan(&c.ID, &c.VisitorID, &c.Purpose, &c.OrgID, &c.Granted, &c.TextVersion, &c.TextHash, &c.Lang, &at,
+			&c.DeviceID, &c.StaffID); err != nil {
+			return nil, err
+		}
+		c.At, _ = booth.ParseTime(at)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func insertConsent(ctx context.Context, tx *sql.Tx, db *DB, c *booth.Consent, ignore bool) error {
+	if c.ID == "" {
+		c.ID = booth.NewID()
+	}
+	if c.At.IsZero() {
+		c.At = db.Now()
+	}
+	if c.DeviceID == "" {
+		c.DeviceID = db.Device().ID
+	}
+	seq := db.nextSeq()
+	verb := "INSERT"
+	if ignore {
+		verb = "INSERT OR IGNORE"
+	}
+	_, err := tx.ExecContext(ctx, verb+` INTO consent (id, visitor_id, purpose, org_id, granted, text_version, text_hash, lang, at, staff_id,
+		created_at, device_id, seq) VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?, NULLIF(?, ''), ?, ?, ?)`,
+		c.ID, c.VisitorID, c.Purpose, c.OrgID, c.Granted, c.TextVersion, c.TextHash, c.Lang, booth.FormatTime(c.At), c.StaffID,
+		booth.FormatTime(db.Now()), c.DeviceID, seq)
+	return err
+}
