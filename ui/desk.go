@@ -1,0 +1,549 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+	"log"
+	"strconv"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"medibooth/booth"
+)
+
+const (
+	recentScans = 20
+	// scannerIdle submits a code that came without Enter or Tab.
+	scannerIdle = 400 * time.Millisecond
+	// refocusAfter brings the cursor back to the scan field when staff left
+	// it elsewhere, so the next badge is never typed into the search box.
+	refocusAfter = 15 * time.Second
+	searchDelay  = 150 * time.Millisecond
+	searchLimit  = 30
+)
+
+// desk is the check-in desk: one scan field that keeps focus, a large result
+// card, the last scans, today's counters, and visitor search.
+type desk struct {
+	app *App
+	ev  *booth.Event
+
+	content fyne.CanvasObject
+	scan    *scanEntry
+
+	card      *canvas.Rectangle
+	cardTitle *canvas.Text
+	cardName  *canvas.Text
+	cardInfo  *canvas.Text
+	cardNote  *canvas.Text
+
+	uniqueText, scansText, rejectedText *canvas.Text
+
+	recent     []booth.Scan
+	recentList *widget.List
+
+	search      *widget.Entry
+	found       []booth.Visitor
+	foundList   *widget.List
+	foundStatus *widget.Label
+	selected    *booth.Visitor
+	detail      *widget.Label
+	checkinBtn  *widget.Button
+
+	mu           sync.Mutex
+	lastActivity time.Time
+	searchTimer  *time.Timer
+	searchSeq    int
+	done         chan struct{}
+}
+
+func newDesk(u *App, ev *booth.Event) *desk {
+	d := &desk{app: u, ev: ev, done: make(chan struct{}), lastActivity: u.cfg.Now()}
+	d.content = d.build()
+	return d
+}
+
+func (d *desk) build() fyne.CanvasObject {
+	split := container.NewHSplit(d.buildScanSide(), d.buildSearchSide())
+	split.Offset = 0.62
+	return container.NewBorder(d.buildHeader(), nil, nil, nil, split)
+}
+
+func (d *desk) buildHeader() fyne.CanvasObject {
+	title := canvas.NewText(d.ev.Name, theme.Color(theme.ColorNameForeground))
+	title.TextSize = 20
+	title.TextStyle.Bold = true
+	sub := widget.NewLabel(fmt.Sprintf("%s · %s – %s · %s", d.ev.City, d.ev.Start, d.ev.End,
+		lang.L("Laptop: {{.Name}}", map[string]any{"Name": d.app.cfg.DeviceName})))
+
+	names := make([]string, len(Languages))
+	for i, l := range Languages {
+		names[i] = l.Name
+	}
+	langSel := widget.NewSelect(names, nil)
+	for _, l := range Languages {
+		if l.Code == CurrentLanguage() {
+			langSel.SetSelected(l.Name)
+		}
+	}
+	langSel.OnChanged = func(name string) {
+		for _, l := range Languages {
+			if l.Name == name {
+				d.app.switchLanguage(l.Code)
+			}
+		}
+	}
+
+	d.uniqueText = counterText()
+	d.scansText = counterText()
+	d.rejectedText = counterText()
+	counters := container.NewHBox(
+		counter(d.uniqueText, lang.L("Visitors today")),
+		counter(d.scansText, lang.L("Scans today")),
+		counter(d.rejectedText, lang.L("Rejected today")),
+	)
+	left := container.NewVBox(title, sub)
+	right := container.NewHBox(counters, container.NewCenter(langSel))
+	return container.NewPadded(container.NewBorder(nil, nil, left, right))
+}
+
+func counterText() *canvas.Text {
+	t := canvas.NewText("0", theme.Color(theme.ColorNameForeground))
+	t.TextSize = 28
+	t.TextStyle.Bold = true
+	t.Alignment = fyne.TextAlignCenter
+	return t
+}
+
+func counter(value *canvas.Text, label string) fyne.CanvasObject {
+	l := widget.NewLabelWithStyle(label, fyne.TextAlignCenter, fyne.TextStyle{})
+	return container.NewPadded(container.NewVBox(value, l))
+}
+
+func (d *desk) buildScanSide() fyne.CanvasObject {
+	d.scan = newScanEntry(d.onScan)
+	d.scan.SetPlaceHolder(lang.L("Scan a badge (or type its code and press Enter)"))
+	d.scan.OnChanged = func(string) { d.touch() }
+
+	d.card = canvas.NewRectangle(colorIdle)
+	d.card.CornerRadius = 12
+	d.cardTitle = canvas.NewText(lang.L("Ready to scan"), color.White)
+	d.cardTitle.TextSize = 22
+	d.cardTitle.TextStyle.Bold = true
+	d.cardName = canvas.NewText("", color.White)
+	d.cardName.TextSize = 40
+	d.cardName.TextStyle.Bold = true
+	d.cardInfo = canvas.NewText("", color.White)
+	d.cardInfo.TextSize = 20
+	d.cardNote = canvas.NewText("", color.White)
+	d.cardNote.TextSize = 18
+	cardBody := container.NewPadded(container.NewVBox(d.cardTitle, d.cardName, d.cardInfo, d.cardNote))
+	card := container.NewStack(d.card, cardBody)
+
+	d.recentList = widget.NewList(
+		func() int { return len(d.recent) },
+		func() fyne.CanvasObject {
+			dot := canvas.NewRectangle(colorIdle)
+			dot.SetMinSize(fyne.NewSize(10, 10))
+			dot.CornerRadius = 5
+			return container.NewBorder(nil, nil, container.NewCenter(dot), nil, widget.NewLabel(""))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(d.recent) {
+				return
+			}
+			s := d.recent[i]
+			row := o.(*fyne.Container)
+			row.Objects[1].(*fyne.Container).Objects[0].(*canvas.Rectangle).FillColor = decisionColor(s.Decision)
+			row.Objects[0].(*widget.Label).SetText(d.scanLine(s))
+		})
+	d.recentList.OnSelected = func(widget.ListItemID) {
+		d.recentList.UnselectAll()
+		d.focusScan()
+	}
+
+	scanLabel := widget.NewLabelWithStyle(lang.L("Badge scan"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	recentLabel := widget.NewLabelWithStyle(lang.L("Last 20 scans on this laptop"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	top := container.NewVBox(scanLabel, d.scan, card, recentLabel)
+	return container.NewPadded(container.NewBorder(top, nil, nil, nil, d.recentList))
+}
+
+func (d *desk) buildSearchSide() fyne.CanvasObject {
+	d.search = widget.NewEntry()
+	d.search.SetPlaceHolder(lang.L("Name in any alphabet, phone digits or email"))
+	d.search.OnChanged = d.onSearchChanged
+	d.search.OnSubmitted = func(s string) {
+		// A badge scanned while the cursor was here is still a scan.
+		if _, err := booth.ParseCode(s); err == nil {
+			d.search.SetText("")
+			d.onScan(s)
+			d.focusScan()
+		}
+	}
+	d.foundStatus = widget.NewLabel("")
+	d.foundList = widget.NewList(
+		func() int { return len(d.found) },
+		func() fyne.CanvasObject {
+			return container.NewVBox(widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), widget.NewLabel(""))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(d.found) {
+				return
+			}
+			v := d.found[i]
+			box := o.(*fyne.Container)
+			box.Objects[0].(*widget.Label).SetText(v.Name)
+			box.Objects[1].(*widget.Label).SetText(visitorLine(v))
+		})
+	d.foundList.OnSelected = d.onSelectFound
+	d.detail = widget.NewLabel(lang.L("Choose a visitor to check them in without a badge."))
+	d.detail.Wrapping = fyne.TextWrapWord
+	d.checkinBtn = widget.NewButtonWithIcon(lang.L("Check in"), theme.ConfirmIcon(), d.onCheckinSelected)
+	d.checkinBtn.Importance = widget.HighImportance
+	d.checkinBtn.Disable()
+
+	searchLabel := widget.NewLabelWithStyle(lang.L("Find a visitor"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	top := container.NewVBox(searchLabel, d.search, d.foundStatus)
+	bottom := container.NewVBox(widget.NewSeparator(), d.detail, d.checkinBtn)
+	return container.NewPadded(container.NewBorder(top, bottom, nil, nil, d.foundList))
+}
+
+// start loads the counters and recent scans and begins the focus keeper.
+func (d *desk) start() {
+	d.refresh()
+	d.focusScan()
+	go d.keepFocus()
+}
+
+func (d *desk) stop() {
+	select {
+	case <-d.done:
+	default:
+		close(d.done)
+	}
+}
+
+func (d *desk) touch() {
+	d.mu.Lock()
+	d.lastActivity = d.app.cfg.Now()
+	d.mu.Unlock()
+}
+
+func (d *desk) focusScan() {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(d.scan); c != nil {
+		c.Focus(d.scan)
+	} else {
+		d.app.win.Canvas().Focus(d.scan)
+	}
+}
+
+// keepFocus returns the cursor to the scan field after staff left it idle
+// in another field.
+func (d *desk) keepFocus() {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-d.done:
+			return
+		case <-t.C:
+			d.mu.Lock()
+			idle := d.app.cfg.Now().Sub(d.lastActivity)
+			d.mu.Unlock()
+			if idle < refocusAfter {
+				continue
+			}
+			fyne.Do(func() {
+				if d.app.win.Canvas().Focused() != d.scan {
+					d.focusScan()
+				}
+			})
+		}
+	}
+}
+
+// onScan records one code. The store call runs off the UI goroutine; the
+// card turns green only once the scan is committed.
+func (d *desk) onScan(raw string) {
+	d.touch()
+	req := booth.CheckinRequest{Raw: raw, Window: booth.DoubleSendWindow}
+	go func() {
+		s, err := d.app.cfg.Store.Checkin(context.Background(), req)
+		fyne.Do(func() {
+			if err != nil {
+				log.Printf("check-in: %v", err)
+				d.showError(err)
+				return
+			}
+			d.showScan(s)
+			d.refresh()
+		})
+	}()
+}
+
+func (d *desk) showScan(s *booth.Scan) {
+	d.card.FillColor = decisionColor(s.Decision)
+	fg := color.Color(color.White)
+	if s.Decision == booth.Duplicate {
+		fg = colorOnLight // white on amber is hard to read
+	}
+	for _, t := range []*canvas.Text{d.cardTitle, d.cardName, d.cardInfo, d.cardNote} {
+		t.Color = fg
+	}
+	at := s.At.In(d.ev.Location()).Format("15:04")
+	switch s.Decision {
+	case booth.Admitted:
+		d.cardTitle.Text = lang.L("Welcome — checked in")
+		d.cardName.Text = s.VisitorName
+		d.cardInfo.Text = typeName(s.VisitorType) + " · " + at
+		d.cardNote.Text = ""
+	case booth.Duplicate:
+		d.cardTitle.Text = lang.L("Already checked in today")
+		d.cardName.Text = s.VisitorName
+		d.cardInfo.Text = typeName(s.VisitorType) + " · " + at
+		first := s.First
+		if first == nil {
+			first = s
+		}
+		d.cardNote.Text = lang.L("Already checked in at {{.Time}} on {{.Device}}.", map[string]any{
+			"Time": first.At.In(d.ev.Location()).Format("15:04"), "Device": first.DeviceName})
+	case booth.Rejected:
+		d.cardTitle.Text = lang.L("Not admitted")
+		d.cardName.Text = lang.L(reasonTitle(s.Reason))
+		d.cardInfo.Text = at
+		d.cardNote.Text = lang.L(booth.ReasonText(s.Reason))
+	}
+	d.card.Refresh()
+	for _, t := range []*canvas.Text{d.cardTitle, d.cardName, d.cardInfo, d.cardNote} {
+		t.Refresh()
+	}
+}
+
+func (d *desk) showError(err error) {
+	d.card.FillColor = colorRejected
+	d.cardTitle.Text = lang.L("The scan was not saved")
+	d.cardName.Text = ""
+	d.cardInfo.Text = ""
+	d.cardNote.Text = message(err)
+	d.card.Refresh()
+	for _, t := range []*canvas.Text{d.cardTitle, d.cardName, d.cardInfo, d.cardNote} {
+		t.Color = color.White
+		t.Refresh()
+	}
+}
+
+// refresh reloads the counters and the last scans.
+func (d *desk) refresh() {
+	store := d.app.cfg.Store
+	day := d.ev.LocalDay(d.app.cfg.Now())
+	go func() {
+		ctx := context.Background()
+		counts, err1 := store.DayCounts(ctx, day)
+		recent, err2 := store.RecentScans(ctx, recentScans)
+		fyne.Do(func() {
+			if err1 != nil || err2 != nil {
+				log.Printf("refresh desk: %v %v", err1, err2)
+				return
+			}
+			d.uniqueText.Text = strconv.Itoa(counts.Unique)
+			d.scansText.Text = strconv.Itoa(counts.Scans)
+			d.rejectedText.Text = strconv.Itoa(counts.Rejected)
+			d.uniqueText.Refresh()
+			d.scansText.Refresh()
+			d.rejectedText.Refresh()
+			d.recent = recent
+			d.recentList.Refresh()
+		})
+	}()
+}
+
+func (d *desk) onSearchChanged(q string) {
+	d.touch()
+	d.mu.Lock()
+	d.searchSeq++
+	seq := d.searchSeq
+	if d.searchTimer != nil {
+		d.searchTimer.Stop()
+	}
+	d.searchTimer = time.AfterFunc(searchDelay, func() { d.runSearch(q, seq) })
+	d.mu.Unlock()
+}
+
+func (d *desk) runSearch(q string, seq int) {
+	found, err := d.app.cfg.Store.FindVisitors(context.Background(), q, searchLimit)
+	fyne.Do(func() {
+		d.mu.Lock()
+		stale := seq != d.searchSeq
+		d.mu.Unlock()
+		if stale {
+			return // a newer query is on its way
+		}
+		switch {
+		case err != nil:
+			d.foundStatus.SetText(message(err))
+		case q == "":
+			d.foundStatus.SetText("")
+		case len(found) == 0:
+			d.foundStatus.SetText(lang.L("No visitor matches."))
+		default:
+			d.foundStatus.SetText(lang.L("{{.Count}} found", map[string]any{"Count": len(found)}))
+		}
+		d.found = found
+		d.foundList.UnselectAll()
+		d.foundList.Refresh()
+		d.selected = nil
+		d.checkinBtn.Disable()
+	})
+}
+
+func (d *desk) onSelectFound(i widget.ListItemID) {
+	d.touch()
+	if i >= len(d.found) {
+		return
+	}
+	v := d.found[i]
+	d.selected = &v
+	d.detail.SetText(fmt.Sprintf("%s (%s)\n%s\n%s: %s", v.Name, v.NameLatin, visitorLine(v), lang.L("Badge code"), booth.FormatCode(v.Code)))
+	d.checkinBtn.Enable()
+}
+
+func (d *desk) onCheckinSelected() {
+	if d.selected == nil {
+		return
+	}
+	d.onScan(d.selected.Code)
+	d.focusScan()
+}
+
+func (d *desk) scanLine(s booth.Scan) string {
+	at := s.At.In(d.ev.Location()).Format("15:04:05")
+	switch s.Decision {
+	case booth.Admitted:
+		return fmt.Sprintf("%s  %s · %s", at, s.VisitorName, typeName(s.VisitorType))
+	case booth.Duplicate:
+		return fmt.Sprintf("%s  %s · %s", at, s.VisitorName, lang.L("already checked in"))
+	}
+	return fmt.Sprintf("%s  %s", at, lang.L(reasonTitle(s.Reason)))
+}
+
+func visitorLine(v booth.Visitor) string {
+	line := typeName(v.Type)
+	if v.Phone != "" {
+		line += " · " + v.Phone
+	}
+	if v.City != "" {
+		line += " · " + v.City
+	}
+	if v.BirthYear != 0 {
+		line += " · " + strconv.Itoa(v.BirthYear)
+	}
+	return line
+}
+
+func decisionColor(dec booth.Decision) color.Color {
+	switch dec {
+	case booth.Admitted:
+		return colorAdmitted
+	case booth.Duplicate:
+		return colorDuplicate
+	case booth.Rejected:
+		return colorRejected
+	}
+	return colorIdle
+}
+
+func reasonTitle(reason string) string {
+	switch reason {
+	case booth.ReasonMalformed:
+		return "Not a badge of this event"
+	case booth.ReasonUnknown:
+		return "Unknown badge"
+	case booth.ReasonErased:
+		return "Visitor erased"
+	}
+	return "Rejected"
+}
+
+// typeName is a visitor type in the interface language.
+func typeName(t booth.VisitorType) string {
+	switch t {
+	case booth.TypePatient:
+		return lang.L("Patient")
+	case booth.TypeCompanion:
+		return lang.L("Companion")
+	case booth.TypeAgency:
+		return lang.L("Agency")
+	case booth.TypeMedia:
+		return lang.L("Media")
+	case booth.TypeOther:
+		return lang.L("Other")
+	}
+	return string(t)
+}
+
+// scanEntry is the scan field. A keyboard-wedge scanner ends a code with
+// Enter or Tab, or with nothing at all; Tab must not move the focus away, and
+// a code left without a terminator is submitted once the typing stops.
+type scanEntry struct {
+	widget.Entry
+	submit func(string)
+	idle   *time.Timer
+}
+
+func newScanEntry(submit func(string)) *scanEntry {
+	e := &scanEntry{submit: submit}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// AcceptsTab keeps Tab in the field: scanners send it as a terminator.
+func (e *scanEntry) AcceptsTab() bool { return true }
+
+// TypedKey submits on Enter and Tab.
+func (e *scanEntry) TypedKey(k *fyne.KeyEvent) {
+	switch k.Name {
+	case fyne.KeyReturn, fyne.KeyEnter, fyne.KeyTab:
+		e.flush()
+		return
+	}
+	e.Entry.TypedKey(k)
+}
+
+// TypedRune types a rune and restarts the idle timer for terminator-less
+// scanners.
+func (e *scanEntry) TypedRune(r rune) {
+	if r == '\t' {
+		e.flush()
+		return
+	}
+	e.Entry.TypedRune(r)
+	if e.idle != nil {
+		e.idle.Stop()
+	}
+	e.idle = time.AfterFunc(scannerIdle, func() {
+		fyne.Do(func() {
+			if _, err := booth.ParseCode(e.Text); err == nil {
+				e.flush()
+			}
+		})
+	})
+}
+
+func (e *scanEntry) flush() {
+	if e.idle != nil {
+		e.idle.Stop()
+	}
+	text := e.Text
+	e.SetText("")
+	if text != "" {
+		e.submit(text)
+	}
+}

@@ -1,0 +1,62 @@
+package ui
+
+import (
+	"os"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+
+	"medibooth/assets"
+)
+
+// DefaultLanguage is Korean: the staff who run the booth are Korean.
+const DefaultLanguage = "ko"
+
+const prefLanguage = "language"
+
+// Language is one language the interface speaks, named in itself.
+type Language struct{ Code, Name string }
+
+// Languages lists the interface languages in the order the switch shows them.
+var Languages = []Language{{"ko", "한국어"}, {"en", "English"}, {"ru", "Русский"}, {"kk", "Қазақша"}}
+
+var (
+	langMu  sync.Mutex
+	current = DefaultLanguage
+)
+
+// SetLanguage makes lang.L answer in code (ko, en, ru or kk). Fyne picks its
+// language from the system locale; on Linux that is read from LANGUAGE, and
+// registering the translations again makes Fyne read it anew.
+func SetLanguage(code string) {
+	if !knownLanguage(code) {
+		code = DefaultLanguage
+	}
+	langMu.Lock()
+	defer langMu.Unlock()
+	current = code
+	os.Setenv("LANGUAGE", code)
+	if l := os.Getenv("LC_ALL"); l == "C" || l == "POSIX" {
+		os.Unsetenv("LC_ALL") // C would make LANGUAGE ignored
+	}
+	if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
+		fyne.LogError("load translations", err)
+	}
+}
+
+// CurrentLanguage returns the code SetLanguage last set.
+func CurrentLanguage() string {
+	langMu.Lock()
+	defer langMu.Unlock()
+	return current
+}
+
+func knownLanguage(code string) bool {
+	for _, l := range Languages {
+		if l.Code == code {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,99 @@
+// Package ui is medibooth's Fyne front end: one controller struct per screen,
+// each talking to the narrow store interfaces it needs, so tests can drive
+// real widgets over a real or fake store.
+package ui
+
+import (
+	"context"
+	"log"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+
+	"medibooth/booth"
+)
+
+// Store is what the screens need from the database; *data.DB implements it.
+type Store interface {
+	booth.EventService
+	booth.CheckinService
+	FindVisitors(ctx context.Context, query string, limit int) ([]booth.Visitor, error)
+}
+
+// Config wires the screens to the rest of the app.
+type Config struct {
+	Store Store
+	// LoadDemo loads the embedded demo event, offered on first run.
+	LoadDemo func(ctx context.Context) error
+	// DeviceName is this laptop's name, shown in the header.
+	DeviceName string
+	// Now is the clock (tests set it); nil means time.Now.
+	Now func() time.Time
+}
+
+// App is the main window and the screen it shows.
+type App struct {
+	cfg   Config
+	fyne  fyne.App
+	win   fyne.Window
+	desk  *desk
+	setup *setup
+}
+
+// Create builds the main window: the check-in desk, or the set-up screen
+// when this laptop has no event yet.
+func Create(a fyne.App, cfg Config) *App {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	SetLanguage(a.Preferences().StringWithFallback(prefLanguage, DefaultLanguage))
+	a.Settings().SetTheme(newTheme())
+	u := &App{cfg: cfg, fyne: a, win: a.NewWindow("medibooth")}
+	u.win.Resize(fyne.NewSize(1280, 800))
+	u.show()
+	return u
+}
+
+// Window returns the main window.
+func (u *App) Window() fyne.Window { return u.win }
+
+// show puts the right screen into the window, in the current language.
+func (u *App) show() {
+	if u.desk != nil {
+		u.desk.stop()
+		u.desk = nil
+	}
+	u.setup = nil
+	ev, err := u.cfg.Store.Event(context.Background())
+	if booth.ErrorCode(err) == booth.ENOTFOUND {
+		u.win.SetTitle("medibooth")
+		u.setup = newSetup(u)
+		u.win.SetContent(u.setup.content)
+		return
+	} else if err != nil {
+		log.Printf("read event: %v", err)
+		u.win.SetContent(errorScreen(err))
+		return
+	}
+	u.win.SetTitle("medibooth — " + ev.Name)
+	u.desk = newDesk(u, ev)
+	u.win.SetContent(u.desk.content)
+	u.desk.start()
+}
+
+// switchLanguage changes the language and rebuilds the screen in it.
+func (u *App) switchLanguage(code string) {
+	if code == CurrentLanguage() {
+		return
+	}
+	u.fyne.Preferences().SetString(prefLanguage, code)
+	SetLanguage(code)
+	u.show()
+}
+
+// message turns an error into the sentence shown to staff, translated when
+// it is one of ours.
+func message(err error) string {
+	return lang.L(booth.ErrorMessage(err))
+}
