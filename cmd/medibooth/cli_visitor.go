@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"medibooth/assets"
+	"medibooth/booth"
+)
+
+func (m *Main) runVisitorAdd(ctx context.Context, args []string) error {
+	fs := m.flags("visitor add")
+	c := m.common(fs)
+	var v booth.Visitor
+	fs.StringVar(&v.Name, "name", "", "name as the visitor writes it")
+	fs.StringVar(&v.Phone, "phone", "", "phone number")
+	fs.StringVar(&v.Email, "email", "", "email")
+	fs.StringVar(&v.Messenger, "messenger", "", "WhatsApp or Telegram handle")
+	typ := fs.String("type", "patient", "patient, companion, agency, media or other")
+	fs.StringVar(&v.Lang, "lang", "ru", "ru, kk, en or ko")
+	fs.StringVar(&v.Country, "country", "", "two-letter country code")
+	fs.StringVar(&v.City, "city", "", "city")
+	birth := fs.String("birth-year", "", "birth year (never a full date)")
+	consent := fs.String("consent", "", "consents given: contact,health,transfer,marketing")
+	var share multi
+	fs.Var(&share, "share-with", "hospital the visitor allows their data to go to (repeatable)")
+	if _, err := parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	if strings.TrimSpace(v.Name) == "" {
+		return usagef("\"visitor add\" needs --name.")
+	}
+	var err error
+	if v.Type, err = booth.ParseVisitorType(*typ); err != nil {
+		return err
+	}
+	if v.BirthYear, err = booth.ParseBirthYear(*birth); err != nil {
+		return err
+	}
+	purposes, err := booth.ParsePurposes(*consent)
+	if err != nil {
+		return err
+	}
+	v.Source = booth.SourceWalkIn
+	v.Normalize()
+	if err := v.Validate(); err != nil {
+		return err
+	}
+
+	db, err := m.open(c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var consents []booth.Consent
+	add := func(p booth.Purpose, orgID string) error {
+		text, err := assets.ConsentText(string(p), v.Lang)
+		if err != nil {
+			return err
+		}
+		consents = append(consents, booth.Consent{Purpose: p, OrgID: orgID, Granted: true,
+			TextVersion: assets.ConsentVersion, TextHash: assets.Hash(text), Lang: v.Lang})
+		return nil
+	}
+	for _, p := range purposes {
+		if err := add(p, ""); err != nil {
+			return err
+		}
+	}
+	for _, h := range share {
+		org, err := db.FindOrg(ctx, h)
+		if err != nil {
+			return err
+		} else if org.Kind != booth.OrgHospital {
+			return booth.Errorf(booth.EINVALID, "%q is a %s, not a hospital; --share-with names a hospital.", org.Name, org.Kind)
+		}
+		if err := add(booth.PurposeProvision, org.ID); err != nil {
+			return err
+		}
+	}
+	if err := db.CreateVisitor(ctx, &v, consents); err != nil {
+		return err
+	}
+	out := struct {
+		booth.Visitor
+		Consents []booth.Consent `json:"consents"`
+	}{v, consents}
+	return m.print(c, out, fmt.Sprintf("Registered %s (%s), badge code %s; id %s.\n", v.Name, v.NameLatin, v.Code, v.ID))
+}
+
+func (m *Main) runVisitorImport(ctx context.Context, args []string) error {
+	fs := m.flags("visitor import")
+	c := m.common(fs)
+	pos, err := parse(fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(pos[0])
+	if err != nil {
+		return booth.Errorf(booth.EINVALID, "Cannot open %s: %v.", pos[0], unwrapPathError(err))
+	}
+	defer f.Close()
+	if lower := strings.ToLower(pos[0]); strings.HasSuffix(lower, ".xlsx") || strings.HasSuffix(lower, ".xls") {
+		return booth.Errorf(booth.EINVALID, "%s is an Excel workbook; save it as CSV (UTF-8 or Windows-1251) and import that.", pos[0])
+	}
+	vs, err := booth.ParseVisitorsCSV(f)
+	if err != nil {
+		return err
+	}
+	db, err := m.open(c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	res, err := db.Import(ctx, vs)
+	if err != nil {
+		return err
+	}
+	return m.print(c, res, fmt.Sprintf("Imported %d visitors; %d were already registered and were skipped.\n", res.Imported, res.Skipped))
+}
+
+func unwrapPathError(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// foundVisitor is one search result as scripts read it.
+type foundVisitor struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	NameLatin string `json:"name_latin"`
+	Type      string `json:"type"`
+	Phone     string `json:"phone,omitempty"`
+	Email     string `json:"email,omitempty"`
+	Code      string `json:"code"`
+}
+
+func (m *Main) runVisitorFind(ctx context.Context, args []string) error {
+	fs := m.flags("visitor find")
+	c := m.common(fs)
+	limit := fs.Int("limit", 50, "at most this many results")
+	pos, err := parse(fs, args, 1, 20)
+	if err != nil {
+		return err
+	}
+	db, err := m.open(c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	found, err := db.FindVisitors(ctx, strings.Join(pos, " "), *limit)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Results []foundVisitor `json:"results"`
+	}{Results: []foundVisitor{}}
+	var b strings.Builder
+	for _, v := range found {
+		out.Results = append(out.Results, foundVisitor{v.ID, v.Name, v.NameLatin, string(v.Type), v.Phone, v.Email, v.Code})
+		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%s\n", v.ID, v.Name, v.NameLatin, v.Type, v.Phone)
+	}
+	if len(found) == 0 {
+		b.WriteString("No visitor matches.\n")
+	}
+	return m.print(c, out, b.String())
+}

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+
+	"medibooth/assets"
+	"medibooth/booth"
+	"medibooth/data"
+	"medibooth/ui"
+)
+
+// openGUI opens the desk window on the data directory and blocks until it
+// is closed.
+func openGUI(dir string) error {
+	db, err := data.OpenDir(dir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	a := app.NewWithID("kr.medibooth.desk")
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	u := ui.Create(a, ui.Config{
+		Store:      db,
+		DeviceName: db.Device().Name,
+		LoadDemo: func(ctx context.Context) error {
+			demo, err := booth.LoadDemo()
+			if err != nil {
+				return err
+			}
+			_, err = db.LoadDemo(ctx, demo)
+			return err
+		},
+	})
+	u.Window().ShowAndRun()
+	return nil
+}
