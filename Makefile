@@ -1,0 +1,75 @@
+# medibooth — `make run` opens the desk, `make test` runs every test.
+# Both first make sure this machine has what the build needs (Debian/Ubuntu:
+# installed with apt-get when run as root, otherwise named exactly).
+
+SHELL := /bin/bash
+GO    ?= go
+BIN   := bin/medibooth
+export LANG := en_US.UTF-8
+
+# Debian packages: the X11/GL/Wayland headers Fyne compiles against, and what
+# the window test drives a real window with.
+BUILD_PKGS  := gcc pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev \
+               libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev
+WINDOW_PKGS := libgl1-mesa-dri xvfb xauth x11-apps imagemagick xdotool
+
+.PHONY: all deps deps-window build run test test-unit test-window bench lint package clean
+
+all: build
+
+deps:
+	@$(MAKE) --no-print-directory ensure PKGS="$(BUILD_PKGS)"
+
+deps-window: deps
+	@$(MAKE) --no-print-directory ensure PKGS="$(WINDOW_PKGS)"
+
+# ensure installs the Debian packages in PKGS that are missing.
+ensure:
+	@missing=""; \
+	if command -v dpkg-query >/dev/null; then \
+	  for p in $(PKGS); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	  done; \
+	fi; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "medibooth needs these Debian packages:$$missing"; \
+	    echo "Install them with: sudo apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	$(GO) build -o $(BIN) ./cmd/medibooth
+
+run: build
+	./$(BIN)
+
+lint: deps
+	@unformatted=$$(gofmt -l cmd ui booth data assets); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
+
+test-unit: deps
+	$(GO) test -race -count=1 ./...
+
+# The window test starts the real binary under Xvfb, types a badge code as a
+# scanner would and checks the database; its screenshots land in bin/.
+test-window: deps-window
+	MEDIBOOTH_WINDOW_TEST=1 MEDIBOOTH_ARTIFACTS=$(CURDIR)/bin $(GO) test -count=1 -run TestWindow -v ./cmd/medibooth
+
+test: lint test-unit test-window
+
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchtime 2000x ./data/
+	$(GO) test -run '^$$' -bench . ./booth/
+
+package: deps
+	$(GO) tool fyne package -os linux -src cmd/medibooth -icon ../../assets/icon.png
+
+clean:
+	rm -rf bin
