@@ -14,6 +14,11 @@ import (
 //	l:  a name word's Latin search key (Айгерим → aigerim)
 //	p:  a suffix of the phone digits, so any tail of the number finds it
 //	e:  the email address and its local part
+//	cn:, cl:  a pair of name words: the first two letters of one word, "|",
+//	    and the whole other word, folded (cn) or as Latin key (cl). A query
+//	    of two short prefixes such as "Нұр Бек" starts from these: each
+//	    prefix alone matches thousands of people, the pair only the few
+//	    who have both.
 //
 // SQLite's LIKE and NOCASE fold ASCII only, so all folding happens here.
 const (
@@ -21,7 +26,13 @@ const (
 	termLatin = "l:"
 	termPhone = "p:"
 	termEmail = "e:"
+	pairName  = "cn:"
+	pairLatin = "cl:"
 )
+
+// maxPairWords bounds the name words paired with each other (given name,
+// patronymic, family name).
+const maxPairWords = 3
 
 // minPhoneDigits is the shortest tail of a phone number worth indexing.
 const minPhoneDigits = 3
@@ -34,6 +45,18 @@ func SearchTerms(v *Visitor) []string {
 		if len(t) > 2 && !seen[t] {
 			seen[t] = true
 			out = append(out, t)
+		}
+	}
+	words := nameWords(v.Name)
+	if len(words) > maxPairWords {
+		words = words[:maxPairWords]
+	}
+	for i, a := range words {
+		for j, b := range words {
+			if i != j {
+				add(pairName + first2(FoldScript(a)) + "|" + FoldScript(b))
+				add(pairLatin + first2(SearchKey(a)) + "|" + SearchKey(b))
+			}
 		}
 	}
 	for _, name := range []string{v.Name, v.NameLatin} {
@@ -68,6 +91,9 @@ func SearchTerms(v *Visitor) []string {
 // any of its alternative prefixes is a prefix of one of the visitor's terms.
 type Query struct {
 	Words [][]string
+	// Pair, when set, holds alternative prefixes of the pair terms of the
+	// first two words: a narrower place to start than any single word.
+	Pair []string
 }
 
 // Empty reports whether the query can match nothing sensible.
@@ -110,7 +136,28 @@ func ParseQuery(s string) Query {
 			q.Words = append(q.Words, alts)
 		}
 	}
+	if words := nameWords(s); len(words) >= 2 {
+		a, b := words[0], words[1]
+		if fa, fb := FoldScript(a), FoldScript(b); utf8.RuneCountInString(fa) >= 2 && fb != "" {
+			q.Pair = append(q.Pair, pairName+first2(fa)+"|"+fb)
+		}
+		if ka, kb := SearchKey(a), SearchKey(b); len(ka) >= 2 && kb != "" {
+			q.Pair = append(q.Pair, pairLatin+first2(ka)+"|"+kb)
+		}
+	}
 	return q
+}
+
+// first2 returns the first two letters of s.
+func first2(s string) string {
+	n := 0
+	for i := range s {
+		if n == 2 {
+			return s[:i]
+		}
+		n++
+	}
+	return s
 }
 
 // nameWords splits a name into words on spaces, hyphens and punctuation.

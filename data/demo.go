@@ -19,7 +19,7 @@ type DemoResult struct {
 // refused.
 func (db *DB) LoadDemo(ctx context.Context, d *booth.Demo) (DemoResult, error) {
 	res := DemoResult{Event: d.Event.Name, Orgs: len(d.Orgs), Visitors: len(d.Visitors)}
-	tx, err := db.w.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return res, err
 	}

@@ -50,7 +50,7 @@ func (db *DB) CreateEvent(ctx context.Context, e *booth.Event) error {
 	if err := e.Validate(); err != nil {
 		return err
 	}
-	tx, err := db.w.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (db *DB) CreateEvent(ctx context.Context, e *booth.Event) error {
 	return tx.Commit()
 }
 
-func createEvent(ctx context.Context, tx *sql.Tx, db *DB, e *booth.Event) error {
+func createEvent(ctx context.Context, tx *wtx, db *DB, e *booth.Event) error {
 	if old, err := readEvent(ctx, tx); err == nil {
 		if old.ID == e.ID {
 			return nil

@@ -2,7 +2,6 @@ package data
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 
 	"medibooth/booth"
@@ -15,7 +14,7 @@ func (db *DB) CreateOrg(ctx context.Context, o *booth.Org) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}
-	tx, err := db.w.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
 	}
@@ -34,7 +33,7 @@ func (db *DB) CreateOrg(ctx context.Context, o *booth.Org) error {
 
 // insertOrg writes o and its departments; with ignore set, rows that exist
 // already are left as they are (the demo loads idempotently).
-func insertOrg(ctx context.Context, tx *sql.Tx, db *DB, o *booth.Org, ignore bool) error {
+func insertOrg(ctx context.Context, tx *wtx, db *DB, o *booth.Org, ignore bool) error {
 	if o.ID == "" {
 		o.ID = booth.NewID()
 	}
@@ -157,7 +156,7 @@ func (db *DB) CreateStaff(ctx context.Context, s *booth.Staff) error {
 	if s.Name == "" {
 		return booth.Errorf(booth.EINVALID, "A staff member needs a name.")
 	}
-	tx, err := db.w.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
 	}
@@ -168,7 +167,7 @@ func (db *DB) CreateStaff(ctx context.Context, s *booth.Staff) error {
 	return tx.Commit()
 }
 
-func insertStaff(ctx context.Context, tx *sql.Tx, db *DB, s *booth.Staff, ignore bool) error {
+func insertStaff(ctx context.Context, tx *wtx, db *DB, s *booth.Staff, ignore bool) error {
 	if s.ID == "" {
 		s.ID = booth.NewID()
 	}

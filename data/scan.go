@@ -56,7 +56,7 @@ func (db *DB) Checkin(ctx context.Context, req booth.CheckinRequest) (*booth.Sca
 	if err != nil {
 		return nil, err
 	}
-	tx, err := db.w.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -35,7 +35,7 @@ func (db *DB) CreateVisitor(ctx context.Context, v *booth.Visitor, consents []bo
 	if err := v.Validate(); err != nil {
 		return err
 	}
-	tx, err := db.w.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (db *DB) Import(ctx context.Context, vs []booth.Visitor) (ImportResult, err
 			return res, booth.Errorf(booth.EINVALID, "Visitor %d (%s): %s", i+1, vs[i].Name, booth.ErrorMessage(err))
 		}
 	}
-	tx, err := db.w.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return res, err
 	}
@@ -102,11 +102,13 @@ func (db *DB) Import(ctx context.Context, vs []booth.Visitor) (ImportResult, err
 	return res, tx.Commit()
 }
 
-func alreadyRegistered(ctx context.Context, tx *sql.Tx, v *booth.Visitor) (bool, error) {
+func alreadyRegistered(ctx context.Context, tx *wtx, v *booth.Visitor) (bool, error) {
+	// The conditions repeat the indexes' own (phone <> '', lower(name_latin))
+	// so that SQLite uses them instead of reading every visitor.
 	var n int
 	var err error
 	if v.Phone != "" {
-		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM visitor WHERE phone = ? AND erased_at IS NULL`, v.Phone).Scan(&n)
+		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM visitor WHERE phone = ? AND phone <> '' AND erased_at IS NULL`, v.Phone).Scan(&n)
 	} else {
 		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM visitor WHERE lower(name_latin) = lower(?) AND coalesce(birth_year, 0) = ? AND erased_at IS NULL`,
 			v.NameLatin, v.BirthYear).Scan(&n)
@@ -116,7 +118,7 @@ func alreadyRegistered(ctx context.Context, tx *sql.Tx, v *booth.Visitor) (bool,
 
 // insertVisitor writes v and its search terms, giving it an id and a badge
 // code when it has none.
-func insertVisitor(ctx context.Context, tx *sql.Tx, db *DB, v *booth.Visitor, ignore bool) error {
+func insertVisitor(ctx context.Context, tx *wtx, db *DB, v *booth.Visitor, ignore bool) error {
 	if v.ID == "" {
 		v.ID = booth.NewID()
 	}
@@ -156,23 +158,22 @@ func insertVisitor(ctx context.Context, tx *sql.Tx, db *DB, v *booth.Visitor, ig
 	if err != nil {
 		return fmt.Errorf("store visitor %s: %w", v.Name, err)
 	}
-	return writeTerms(ctx, tx, v)
+	return writeTerms(ctx, tx, v, true)
 }
 
-func writeTerms(ctx context.Context, tx *sql.Tx, v *booth.Visitor) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM visitor_term WHERE visitor_id = ?`, v.ID); err != nil {
-		return err
+// writeTerms stores v's search terms; an erased visitor has none. Terms of
+// a visitor that existed before are replaced.
+func writeTerms(ctx context.Context, tx *wtx, v *booth.Visitor, isNew bool) error {
+	if !isNew {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM visitor_term WHERE visitor_id = ?`, v.ID); err != nil {
+			return err
+		}
 	}
 	if v.Erased {
 		return nil
 	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO visitor_term (term, visitor_id) VALUES (?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
 	for _, t := range booth.SearchTerms(v) {
-		if _, err := stmt.ExecContext(ctx, t, v.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO visitor_term (term, visitor_id) VALUES (?, ?)`, t, v.ID); err != nil {
 			return err
 		}
 	}
@@ -205,29 +206,35 @@ func (db *DB) FindVisitors(ctx context.Context, query string, limit int) ([]boot
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
-	var where []string
-	var args []any
-	for i, alts := range q.Words {
+	// One word, or the pair of the first two words, drives an index range
+	// scan; every word then filters through its own ranges.
+	ranges := func(alts []string) (string, []any) {
 		var ors []string
+		var args []any
 		for _, p := range alts {
 			ors = append(ors, "(t.term >= ? AND t.term < ?)")
 			args = append(args, p, p+"\xff")
 		}
-		cond := strings.Join(ors, " OR ")
-		if i == 0 {
-			where = append(where, "("+cond+")")
-		} else {
-			where = append(where, "EXISTS (SELECT 1 FROM visitor_term t WHERE t.visitor_id = d.visitor_id AND ("+cond+"))")
-		}
+		return strings.Join(ors, " OR "), args
 	}
-	first := where[0]
+	driver, args := ranges(q.Words[0])
+	filters := q.Words[1:]
+	if len(q.Pair) > 0 {
+		driver, args = ranges(q.Pair)
+		filters = q.Words
+	}
+	var where []string
+	for _, alts := range filters {
+		cond, a := ranges(alts)
+		where = append(where, "EXISTS (SELECT 1 FROM visitor_term t WHERE t.visitor_id = d.visitor_id AND ("+cond+"))")
+		args = append(args, a...)
+	}
 	rest := ""
-	if len(where) > 1 {
-		rest = " WHERE " + strings.Join(where[1:], " AND ")
+	if len(where) > 0 {
+		rest = " WHERE " + strings.Join(where, " AND ")
 	}
-	// The first word drives the index range scan; later words filter.
 	sqlText := `SELECT ` + visitorColumns + ` FROM visitor WHERE id IN (
-		SELECT visitor_id FROM (SELECT DISTINCT t.visitor_id FROM visitor_term t WHERE ` + first + `) d` + rest + ` LIMIT ?)`
+		SELECT visitor_id FROM (SELECT DISTINCT t.visitor_id FROM visitor_term t WHERE ` + driver + `) d` + rest + ` LIMIT ?)`
 	args = append(args, limit)
 	rows, err := db.r.QueryContext(ctx, sqlText, args...)
 	if err != nil {
@@ -268,7 +275,7 @@ func (db *DB) Consents(ctx context.Context, visitorID string) ([]booth.Consent, 
 	return out, rows.Err()
 }
 
-func insertConsent(ctx context.Context, tx *sql.Tx, db *DB, c *booth.Consent, ignore bool) error {
+func insertConsent(ctx context.Context, tx *wtx, db *DB, c *booth.Consent, ignore bool) error {
 	if c.ID == "" {
 		c.ID = booth.NewID()
 	}

@@ -89,6 +89,8 @@ CREATE TABLE visitor (
 	erased_at  TEXT
 );
 CREATE INDEX visitor_phone ON visitor (phone) WHERE phone <> '';
+-- The same person registered twice: same transliterated name and birth year.
+CREATE INDEX visitor_name_year ON visitor (lower(name_latin), birth_year);
 
 -- Search terms (booth.SearchTerms), folded in Go: SQLite folds ASCII only.
 CREATE TABLE visitor_term (

@@ -1,0 +1,65 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+)
+
+// wtx is a write transaction that prepares each distinct statement once:
+// an import of thousands of visitors runs the same few statements over and
+// over, and preparing them anew each time would cost more than running them.
+// The statements are closed with the transaction.
+type wtx struct {
+	*sql.Tx
+	stmts map[string]*sql.Stmt
+}
+
+// begin starts an IMMEDIATE write transaction (the writer's DSN sets
+// _txlock=immediate) on the one writer connection.
+func (db *DB) begin(ctx context.Context) (*wtx, error) {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &wtx{Tx: tx, stmts: map[string]*sql.Stmt{}}, nil
+}
+
+func (t *wtx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if s, ok := t.stmts[query]; ok {
+		return s, nil
+	}
+	s, err := t.Tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	t.stmts[query] = s
+	return s, nil
+}
+
+// ExecContext runs a prepared-once statement.
+func (t *wtx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	s, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return s.ExecContext(ctx, args...)
+}
+
+// QueryRowContext runs a prepared-once query for one row.
+func (t *wtx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	s, err := t.stmt(ctx, query)
+	if err != nil {
+		// Let the error surface from Scan, as database/sql does.
+		return t.Tx.QueryRowContext(ctx, query, args...)
+	}
+	return s.QueryRowContext(ctx, args...)
+}
+
+// QueryContext runs a prepared-once query.
+func (t *wtx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	s, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return s.QueryContext(ctx, args...)
+}
