@@ -68,8 +68,11 @@ bench: deps
 	$(GO) test -run '^$$' -bench . -benchtime 2000x ./data/
 	$(GO) test -run '^$$' -bench . ./booth/
 
-package: deps
-	$(GO) tool fyne package -os linux -src cmd/medibooth -icon ../../assets/icon.png
+# package makes bin/medibooth.tar.xz (binary, icon, .desktop file) with
+# Fyne's packaging tool; it raises the build number in FyneApp.toml.
+package: build
+	$(GO) tool fyne package --os linux --exe $(BIN) --name medibooth --icon assets/icon.png --release
+	mv medibooth.tar.xz bin/
 
 clean:
 	rm -rf bin

@@ -155,20 +155,52 @@ func (im *csvImport) run(data []byte) []Visitor {
 	cr.ReuseRecord = true
 	cr.TrimLeadingSpace = delim != '\t' // with tabs it would swallow empty cells
 
+	return im.table(func() ([]string, int, bool) {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return nil, 0, false
+		} else if err != nil {
+			im.csvError(err, lineOffset)
+			return nil, 0, false
+		}
+		line, _ := cr.FieldPos(0)
+		return rec, line + lineOffset, true
+	})
+}
+
+// ParseVisitorRows reads a visitor list already split into cells, as a
+// spreadsheet holds it: rows[i] is line i+1. The header and row rules, the
+// messages and the all-or-nothing result are those of ParseVisitorsCSV.
+func ParseVisitorRows(rows [][]string) ([]Visitor, error) {
+	im := &csvImport{}
+	i := 0
+	vs := im.table(func() ([]string, int, bool) {
+		if i >= len(rows) {
+			return nil, 0, false
+		}
+		i++
+		return rows[i-1], i, true
+	})
+	if im.total > 0 {
+		return nil, im.err()
+	}
+	return vs, nil
+}
+
+// table reads the header and the visitor rows that next yields (a record
+// and its line number, false at the end or after a read error).
+func (im *csvImport) table(next func() ([]string, int, bool)) []Visitor {
 	var cols *columns
 	var vs []Visitor
 	phones := map[string]int{} // normalized phone → line
 	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
+		rec, line, ok := next()
+		if !ok {
+			if im.total > 0 {
+				return nil
+			}
 			break
 		}
-		if err != nil {
-			im.csvError(err, lineOffset)
-			return nil
-		}
-		line, _ := cr.FieldPos(0)
-		line += lineOffset
 		if len(rec) > MaxImportFields { // fieldsWithin should have caught it
 			im.add(line, "This line has more than %d values; a visitor list has far fewer columns, so check that this is the right file.", MaxImportFields)
 			return nil

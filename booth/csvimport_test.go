@@ -519,3 +519,20 @@ func BenchmarkParseVisitorsCSV(b *testing.B) {
 		}
 	}
 }
+
+func TestParseVisitorRowsSpreadsheet(t *testing.T) {
+	rows := [][]string{
+		{"ФИО", "Телефон", "Год рождения"},
+		{"Айгерім Сейітқали", "8 701 234 56 78", "1988"},
+		{},
+		{"Ольга Щербакова", "+7 705 111 22 33"},
+	}
+	vs, err := ParseVisitorRows(rows)
+	if err != nil || len(vs) != 2 || vs[0].BirthYear != 1988 || vs[1].Phone != "+77051112233" {
+		t.Fatalf("%+v %v", vs, err)
+	}
+	rows = append(rows, []string{"Бад Фон", "12"})
+	if _, err := ParseVisitorRows(rows); ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "Line 5:") {
+		t.Fatalf("bad row: %v", err)
+	}
+}

@@ -58,7 +58,7 @@ Usage:
   medibooth visitor add --name N [--phone P] [--email E] [--type patient|companion|agency|media|other]
                         [--lang ru|kk|en|ko] [--country CC] [--city C] [--birth-year YYYY]
                         [--consent contact,health,transfer] [--share-with HOSPITAL]... [--json]
-  medibooth visitor import FILE.csv [--json]
+  medibooth visitor import FILE.csv|FILE.xlsx [--json]
   medibooth visitor find QUERY [--json]
   medibooth checkin CODE [--at TIME] [--json]   exit 0 admitted, 3 already checked in that day, 4 rejected
 

@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
+
+	"github.com/xuri/excelize/v2"
 
 	"medibooth/assets"
 	"medibooth/booth"
@@ -97,15 +100,7 @@ func (m *Main) runVisitorImport(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.Open(pos[0])
-	if err != nil {
-		return booth.Errorf(booth.EINVALID, "Cannot open %s: %v.", pos[0], unwrapPathError(err))
-	}
-	defer f.Close()
-	if lower := strings.ToLower(pos[0]); strings.HasSuffix(lower, ".xlsx") || strings.HasSuffix(lower, ".xls") {
-		return booth.Errorf(booth.EINVALID, "%s is an Excel workbook; save it as CSV (UTF-8 or Windows-1251) and import that.", pos[0])
-	}
-	vs, err := booth.ParseVisitorsCSV(f)
+	vs, err := readVisitorFile(pos[0])
 	if err != nil {
 		return err
 	}
@@ -119,6 +114,36 @@ func (m *Main) runVisitorImport(ctx context.Context, args []string) error {
 		return err
 	}
 	return m.print(c, res, fmt.Sprintf("Imported %d visitors; %d were already registered and were skipped.\n", res.Imported, res.Skipped))
+}
+
+// readVisitorFile reads a visitor list from CSV, or from the first sheet of
+// an Excel workbook (.xlsx).
+func readVisitorFile(path string) ([]booth.Visitor, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, booth.Errorf(booth.EINVALID, "Cannot open %s: %v.", path, unwrapPathError(err))
+	}
+	defer f.Close()
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".xls":
+		return nil, booth.Errorf(booth.EINVALID, "%s is an old Excel 97 workbook; save it as .xlsx or CSV and import that.", path)
+	case ".xlsx":
+		book, err := excelize.OpenReader(f)
+		if err != nil {
+			return nil, booth.Errorf(booth.EINVALID, "%s is not a readable Excel workbook (%v).", path, err)
+		}
+		defer book.Close()
+		sheets := book.GetSheetList()
+		if len(sheets) == 0 {
+			return nil, booth.Errorf(booth.EINVALID, "%s has no sheets.", path)
+		}
+		rows, err := book.GetRows(sheets[0])
+		if err != nil {
+			return nil, booth.Errorf(booth.EINVALID, "The sheet %q of %s cannot be read (%v).", sheets[0], path, err)
+		}
+		return booth.ParseVisitorRows(rows)
+	}
+	return booth.ParseVisitorsCSV(f)
 }
 
 func unwrapPathError(err error) error {
