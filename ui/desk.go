@@ -223,11 +223,27 @@ func (d *desk) start() {
 	go d.keepFocus()
 }
 
+// stop ends the desk's background work; callbacks still on their way find
+// it stopped and leave the widgets alone.
 func (d *desk) stop() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.searchTimer != nil {
+		d.searchTimer.Stop()
+	}
 	select {
 	case <-d.done:
 	default:
 		close(d.done)
+	}
+}
+
+func (d *desk) stopped() bool {
+	select {
+	case <-d.done:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -278,6 +294,9 @@ func (d *desk) onScan(raw string) {
 	go func() {
 		s, err := d.app.cfg.Store.Checkin(context.Background(), req)
 		fyne.Do(func() {
+			if d.stopped() {
+				return
+			}
 			if err != nil {
 				log.Printf("check-in: %v", err)
 				d.showError(err)
@@ -349,6 +368,9 @@ func (d *desk) refresh() {
 		counts, err1 := store.DayCounts(ctx, day)
 		recent, err2 := store.RecentScans(ctx, recentScans)
 		fyne.Do(func() {
+			if d.stopped() {
+				return
+			}
 			if err1 != nil || err2 != nil {
 				log.Printf("refresh desk: %v %v", err1, err2)
 				return
@@ -383,8 +405,8 @@ func (d *desk) runSearch(q string, seq int) {
 		d.mu.Lock()
 		stale := seq != d.searchSeq
 		d.mu.Unlock()
-		if stale {
-			return // a newer query is on its way
+		if stale || d.stopped() {
+			return // a newer query is on its way, or the screen is gone
 		}
 		switch {
 		case err != nil:
@@ -484,7 +506,8 @@ func typeName(t booth.VisitorType) string {
 	case booth.TypeMedia:
 		return lang.L("Media")
 	case booth.TypeOther:
-		return lang.L("Other")
+		// "Other" alone is a reserved word of the translation files.
+		return lang.L("Other visitor")
 	}
 	return string(t)
 }

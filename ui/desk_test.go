@@ -217,7 +217,8 @@ func TestDeskShowsStoreFailure(t *testing.T) {
 	db.Close() // the disk went away
 	test.Type(d.scan, demo.Visitors[1].Code)
 	d.scan.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	eventually(t, "the error card", func() bool { return d.cardTitle.Text == "The scan was not saved" })
+	want := translation(t, CurrentLanguage(), "The scan was not saved")
+	eventually(t, "the error card", func() bool { return d.cardTitle.Text == want })
 	if d.card.FillColor != colorRejected {
 		t.Fatal("a failed save must not look like a check-in")
 	}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/lang"
+
 	"medibooth/assets"
 	"medibooth/booth"
 )
@@ -106,6 +108,14 @@ func TestEveryStringIsTranslated(t *testing.T) {
 				t.Errorf("%s.json leaves %d of %d strings in English", l.Code, same, len(keys))
 			}
 		}
+	}
+}
+
+// TestTranslationsLoad loads the files the way the app does: Fyne's loader
+// rejects a whole file for one reserved key (such as "Other").
+func TestTranslationsLoad(t *testing.T) {
+	if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
+		t.Fatal(err)
 	}
 }
 
