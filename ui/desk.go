@@ -129,7 +129,7 @@ func counter(value *canvas.Text, label string) fyne.CanvasObject {
 }
 
 func (d *desk) buildScanSide() fyne.CanvasObject {
-	d.scan = newScanEntry(d.onScan)
+	d.scan = newScanEntry(d.onScan, d.app.do)
 	d.scan.SetPlaceHolder(lang.L("Scan a badge (or type its code and press Enter)"))
 	d.scan.OnChanged = func(string) { d.touch() }
 
@@ -231,6 +231,9 @@ func (d *desk) stop() {
 	if d.searchTimer != nil {
 		d.searchTimer.Stop()
 	}
+	if d.scan.idle != nil {
+		d.scan.idle.Stop()
+	}
 	select {
 	case <-d.done:
 	default:
@@ -277,7 +280,7 @@ func (d *desk) keepFocus() {
 			if idle < refocusAfter {
 				continue
 			}
-			fyne.Do(func() {
+			d.app.do(func() {
 				if d.app.win.Canvas().Focused() != d.scan {
 					d.focusScan()
 				}
@@ -293,7 +296,7 @@ func (d *desk) onScan(raw string) {
 	req := booth.CheckinRequest{Raw: raw, Window: booth.DoubleSendWindow}
 	go func() {
 		s, err := d.app.cfg.Store.Checkin(context.Background(), req)
-		fyne.Do(func() {
+		d.app.do(func() {
 			if d.stopped() {
 				return
 			}
@@ -367,7 +370,7 @@ func (d *desk) refresh() {
 		ctx := context.Background()
 		counts, err1 := store.DayCounts(ctx, day)
 		recent, err2 := store.RecentScans(ctx, recentScans)
-		fyne.Do(func() {
+		d.app.do(func() {
 			if d.stopped() {
 				return
 			}
@@ -401,7 +404,7 @@ func (d *desk) onSearchChanged(q string) {
 
 func (d *desk) runSearch(q string, seq int) {
 	found, err := d.app.cfg.Store.FindVisitors(context.Background(), q, searchLimit)
-	fyne.Do(func() {
+	d.app.do(func() {
 		d.mu.Lock()
 		stale := seq != d.searchSeq
 		d.mu.Unlock()
@@ -518,11 +521,12 @@ func typeName(t booth.VisitorType) string {
 type scanEntry struct {
 	widget.Entry
 	submit func(string)
+	do     func(func()) // runs a func on the UI goroutine
 	idle   *time.Timer
 }
 
-func newScanEntry(submit func(string)) *scanEntry {
-	e := &scanEntry{submit: submit}
+func newScanEntry(submit func(string), do func(func())) *scanEntry {
+	e := &scanEntry{submit: submit, do: do}
 	e.ExtendBaseWidget(e)
 	return e
 }
@@ -552,7 +556,7 @@ func (e *scanEntry) TypedRune(r rune) {
 		e.idle.Stop()
 	}
 	e.idle = time.AfterFunc(scannerIdle, func() {
-		fyne.Do(func() {
+		e.do(func() {
 			if _, err := booth.ParseCode(e.Text); err == nil {
 				e.flush()
 			}

@@ -50,12 +50,17 @@ func newTestDesk(t *testing.T) (*App, *data.DB, *booth.Demo) {
 		t.Fatal(err)
 	}
 	demo, _ := booth.LoadDemo()
-	u := Create(a, Config{Store: db, LoadDemo: loadDemo(db), DeviceName: "Desk 1", Now: func() time.Time { return now }})
-	u.Window().Resize(fyne.NewSize(1280, 800))
+	var u *App
+	act(func() {
+		u = Create(a, Config{Store: db, LoadDemo: loadDemo(db), DeviceName: "Desk 1", Now: func() time.Time { return now }})
+		u.Window().Resize(fyne.NewSize(1280, 800))
+	})
 	t.Cleanup(func() {
-		if u.desk != nil {
-			u.desk.stop()
-		}
+		act(func() {
+			if u.desk != nil {
+				u.desk.stop()
+			}
+		})
 	})
 	if u.desk == nil {
 		t.Fatal("the desk is not shown although the event exists")
@@ -63,13 +68,22 @@ func newTestDesk(t *testing.T) (*App, *data.DB, *booth.Demo) {
 	return u, db, demo
 }
 
-// eventually waits for cond, which reads widgets on the UI goroutine.
+// act runs f as the UI goroutine would: holding the lock that background
+// work takes before it touches widgets (Fyne's test driver has no UI
+// goroutine of its own).
+func act(f func()) {
+	uiMu.Lock()
+	defer uiMu.Unlock()
+	f()
+}
+
+// eventually waits for cond, which reads widgets.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
 		ok := false
-		fyne.DoAndWait(func() { ok = cond() })
+		act(func() { ok = cond() })
 		if ok {
 			return
 		}
@@ -87,22 +101,35 @@ func scanCounts(t *testing.T, db *data.DB) map[booth.Decision]int {
 	return c
 }
 
+// scan types a code into the scan field and presses key, as a scanner does.
+func scan(d *desk, code string, key fyne.KeyName) {
+	act(func() {
+		test.Type(d.scan, code)
+		if key != "" {
+			d.scan.TypedKey(&fyne.KeyEvent{Name: key})
+		}
+	})
+}
+
 func TestDeskScanWithEnter(t *testing.T) {
 	u, db, demo := newTestDesk(t)
 	d := u.desk
 	v := demo.Visitors[3]
-	if u.Window().Canvas().Focused() != d.scan {
-		t.Fatal("the scan field does not have the focus when the desk opens")
-	}
-	test.Type(d.scan, v.Code)
-	d.scan.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	act(func() {
+		if u.Window().Canvas().Focused() != d.scan {
+			t.Fatal("the scan field does not have the focus when the desk opens")
+		}
+	})
+	scan(d, v.Code, fyne.KeyReturn)
 	eventually(t, "the green card", func() bool { return d.card.FillColor == colorAdmitted })
-	if d.cardName.Text != v.Name {
-		t.Fatalf("card shows %q, want %q", d.cardName.Text, v.Name)
-	}
-	if d.scan.Text != "" {
-		t.Fatalf("scan field not cleared: %q", d.scan.Text)
-	}
+	act(func() {
+		if d.cardName.Text != v.Name {
+			t.Fatalf("card shows %q, want %q", d.cardName.Text, v.Name)
+		}
+		if d.scan.Text != "" {
+			t.Fatalf("scan field not cleared: %q", d.scan.Text)
+		}
+	})
 	eventually(t, "counters and recent scans", func() bool { return d.uniqueText.Text == "1" && len(d.recent) == 1 })
 	if c := scanCounts(t, db); c[booth.Admitted] != 1 || len(c) != 1 {
 		t.Fatalf("stored scans: %v", c)
@@ -114,15 +141,15 @@ func TestDeskTabTerminatorAndDoubleSend(t *testing.T) {
 	d := u.desk
 	v := demo.Visitors[10]
 	// A scanner that sends the code twice, each ended by Tab.
-	for range 2 {
-		test.Type(d.scan, v.Code)
-		d.scan.TypedKey(&fyne.KeyEvent{Name: fyne.KeyTab})
-	}
+	scan(d, v.Code, fyne.KeyTab)
+	scan(d, v.Code, fyne.KeyTab)
 	eventually(t, "the green card", func() bool { return d.card.FillColor == colorAdmitted })
 	eventually(t, "both scans handled", func() bool { return len(d.recent) == 1 })
-	if u.Window().Canvas().Focused() != d.scan {
-		t.Fatal("Tab moved the focus out of the scan field")
-	}
+	act(func() {
+		if u.Window().Canvas().Focused() != d.scan {
+			t.Fatal("Tab moved the focus out of the scan field")
+		}
+	})
 	if c := scanCounts(t, db); c[booth.Admitted] != 1 || c[booth.Duplicate] != 0 {
 		t.Fatalf("a double send within 2 s must be one scan: %v", c)
 	}
@@ -136,14 +163,14 @@ func TestDeskDuplicateAndRejected(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Now = func() time.Time { return eventTime.Add(time.Hour) }
-	test.Type(d.scan, v.Code+"\n")
-	d.scan.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	scan(d, v.Code, fyne.KeyReturn)
 	eventually(t, "the amber card", func() bool { return d.card.FillColor == colorDuplicate })
-	if !strings.Contains(d.cardNote.Text, "11:00") {
-		t.Fatalf("duplicate card does not say when: %q", d.cardNote.Text)
-	}
-	test.Type(d.scan, "hello")
-	d.scan.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	act(func() {
+		if !strings.Contains(d.cardNote.Text, "11:00") {
+			t.Fatalf("duplicate card does not say when: %q", d.cardNote.Text)
+		}
+	})
+	scan(d, "hello", fyne.KeyReturn)
 	eventually(t, "the red card", func() bool { return d.card.FillColor == colorRejected })
 	eventually(t, "counters", func() bool { return d.rejectedText.Text == "1" && d.scansText.Text == "3" })
 }
@@ -151,7 +178,7 @@ func TestDeskDuplicateAndRejected(t *testing.T) {
 func TestDeskSubmitsCodeWithoutTerminator(t *testing.T) {
 	u, db, demo := newTestDesk(t)
 	d := u.desk
-	test.Type(d.scan, demo.Visitors[5].Code)
+	scan(d, demo.Visitors[5].Code, "")
 	eventually(t, "the idle submit", func() bool { return d.card.FillColor == colorAdmitted })
 	if c := scanCounts(t, db); c[booth.Admitted] != 1 {
 		t.Fatalf("stored scans: %v", c)
@@ -161,35 +188,42 @@ func TestDeskSubmitsCodeWithoutTerminator(t *testing.T) {
 func TestDeskHalfTypedTextIsNotSubmitted(t *testing.T) {
 	u, db, _ := newTestDesk(t)
 	d := u.desk
-	test.Type(d.scan, "12345")
+	scan(d, "12345", "")
 	time.Sleep(3 * scannerIdle)
 	if c := scanCounts(t, db); len(c) != 0 {
 		t.Fatalf("a half-typed code was submitted: %v", c)
 	}
-	if d.scan.Text != "12345" {
-		t.Fatalf("the field lost what staff typed: %q", d.scan.Text)
-	}
+	act(func() {
+		if d.scan.Text != "12345" {
+			t.Fatalf("the field lost what staff typed: %q", d.scan.Text)
+		}
+	})
 }
 
 func TestDeskSearchAndCheckinWithoutBadge(t *testing.T) {
 	u, db, _ := newTestDesk(t)
 	d := u.desk
-	test.Type(d.search, "aigerim")
+	act(func() { test.Type(d.search, "aigerim") })
 	eventually(t, "search results", func() bool { return len(d.found) > 1 })
-	for _, v := range d.found {
-		if !strings.HasPrefix(strings.ToLower(v.NameLatin), "aigerim") {
-			t.Errorf("%q does not match aigerim", v.NameLatin)
+	act(func() {
+		for _, v := range d.found {
+			if !strings.HasPrefix(strings.ToLower(v.NameLatin), "aigerim") {
+				t.Errorf("%q does not match aigerim", v.NameLatin)
+			}
 		}
-	}
-	d.search.SetText("")
-	test.Type(d.search, "айгер")
-	eventually(t, "Cyrillic results", func() bool { return len(d.found) > 1 })
-	d.foundList.Select(0)
-	if d.checkinBtn.Disabled() {
-		t.Fatal("Check in stays disabled after choosing a visitor")
-	}
-	want := d.found[0]
-	test.Tap(d.checkinBtn)
+		d.search.SetText("")
+		test.Type(d.search, "айгер")
+	})
+	eventually(t, "Cyrillic results", func() bool { return len(d.found) > 1 && strings.Contains(d.search.Text, "айгер") })
+	var want booth.Visitor
+	act(func() {
+		d.foundList.Select(0)
+		if d.checkinBtn.Disabled() {
+			t.Fatal("Check in stays disabled after choosing a visitor")
+		}
+		want = d.found[0]
+		test.Tap(d.checkinBtn)
+	})
 	eventually(t, "the green card", func() bool { return d.card.FillColor == colorAdmitted && d.cardName.Text == want.Name })
 	if c := scanCounts(t, db); c[booth.Admitted] != 1 {
 		t.Fatalf("stored scans: %v", c)
@@ -199,84 +233,93 @@ func TestDeskSearchAndCheckinWithoutBadge(t *testing.T) {
 func TestDeskScanTypedIntoSearchIsStillAScan(t *testing.T) {
 	u, db, demo := newTestDesk(t)
 	d := u.desk
-	u.Window().Canvas().Focus(d.search)
-	test.Type(d.search, demo.Visitors[7].Code)
-	d.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	act(func() {
+		u.Window().Canvas().Focus(d.search)
+		test.Type(d.search, demo.Visitors[7].Code)
+		d.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	})
 	eventually(t, "the green card", func() bool { return d.card.FillColor == colorAdmitted })
 	if c := scanCounts(t, db); c[booth.Admitted] != 1 {
 		t.Fatalf("stored scans: %v", c)
 	}
-	if d.search.Text != "" || u.Window().Canvas().Focused() != d.scan {
-		t.Fatal("after a scan in the search box, the code should be cleared and the focus back on the scan field")
-	}
+	act(func() {
+		if d.search.Text != "" || u.Window().Canvas().Focused() != d.scan {
+			t.Fatal("after a scan in the search box, the code should be cleared and the focus back on the scan field")
+		}
+	})
 }
 
 func TestDeskShowsStoreFailure(t *testing.T) {
 	u, db, demo := newTestDesk(t)
 	d := u.desk
 	db.Close() // the disk went away
-	test.Type(d.scan, demo.Visitors[1].Code)
-	d.scan.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	scan(d, demo.Visitors[1].Code, fyne.KeyReturn)
 	want := translation(t, CurrentLanguage(), "The scan was not saved")
 	eventually(t, "the error card", func() bool { return d.cardTitle.Text == want })
-	if d.card.FillColor != colorRejected {
-		t.Fatal("a failed save must not look like a check-in")
-	}
+	act(func() {
+		if d.card.FillColor != colorRejected {
+			t.Fatal("a failed save must not look like a check-in")
+		}
+	})
 }
 
 func TestSetupLoadsDemo(t *testing.T) {
 	a := test.NewTempApp(t)
 	db := openStore(t)
-	u := Create(a, Config{Store: db, LoadDemo: loadDemo(db), DeviceName: "Desk 1"})
-	if u.desk != nil {
-		t.Fatal("desk shown without an event")
-	}
-	s := setupOf(t, u)
-	test.Tap(s.demoBtn)
+	var u *App
+	act(func() {
+		u = Create(a, Config{Store: db, LoadDemo: loadDemo(db), DeviceName: "Desk 1"})
+		if u.desk != nil || u.setup == nil {
+			t.Fatal("the set-up screen is not shown without an event")
+		}
+		test.Tap(u.setup.demoBtn)
+	})
 	eventually(t, "the desk", func() bool { return u.desk != nil })
-	t.Cleanup(u.desk.stop)
-	if !strings.Contains(u.Window().Title(), "Almaty") {
-		t.Fatalf("title %q", u.Window().Title())
-	}
+	act(func() {
+		t.Cleanup(func() { act(u.desk.stop) })
+		if !strings.Contains(u.Window().Title(), "Almaty") {
+			t.Fatalf("title %q", u.Window().Title())
+		}
+	})
 }
 
 func TestSetupCreatesEventAndExplainsMistakes(t *testing.T) {
 	a := test.NewTempApp(t)
 	db := openStore(t)
-	u := Create(a, Config{Store: db, LoadDemo: func(context.Context) error { return errors.New("unused") }})
-	s := setupOf(t, u)
-	test.Type(s.name, "KITF 2026")
-	s.end.SetText("2020-01-01")
-	test.Tap(s.createBtn)
+	var u *App
+	var s *setup
+	act(func() {
+		u = Create(a, Config{Store: db, LoadDemo: func(context.Context) error { return errors.New("unused") }})
+		s = u.setup
+		test.Type(s.name, "KITF 2026")
+		s.end.SetText("2020-01-01")
+		test.Tap(s.createBtn)
+	})
 	eventually(t, "a sentence about the dates", func() bool { return strings.Contains(s.status.Text, "before it starts") })
-	s.end.SetText(s.start.Text)
-	test.Tap(s.createBtn)
+	act(func() {
+		s.end.SetText(s.start.Text)
+		test.Tap(s.createBtn)
+	})
 	eventually(t, "the desk", func() bool { return u.desk != nil })
-	t.Cleanup(u.desk.stop)
+	act(func() { t.Cleanup(func() { act(u.desk.stop) }) })
 	ev, err := db.Event(context.Background())
 	if err != nil || ev.Name != "KITF 2026" || ev.Country != "KZ" {
 		t.Fatalf("event: %+v %v", ev, err)
 	}
 }
 
-// setupOf returns the set-up screen's controller from the window.
-func setupOf(t *testing.T, u *App) *setup {
-	t.Helper()
-	if u.setup == nil {
-		t.Fatal("the set-up screen is not shown")
-	}
-	return u.setup
-}
-
 func TestLanguageSwitchRebuildsDesk(t *testing.T) {
 	u, _, _ := newTestDesk(t)
 	t.Cleanup(func() { SetLanguage(DefaultLanguage) })
 	for _, l := range Languages {
-		u.switchLanguage(l.Code)
+		var got string
+		act(func() {
+			u.switchLanguage(l.Code)
+			got = u.desk.search.PlaceHolder
+		})
 		if CurrentLanguage() != l.Code {
 			t.Fatalf("language %s not set", l.Code)
 		}
-		got := u.desk.search.PlaceHolder
 		if want := translation(t, l.Code, "Name in any alphabet, phone digits or email"); got != want {
 			t.Errorf("%s: placeholder %q, want %q", l.Code, got, want)
 		}

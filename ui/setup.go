@@ -103,7 +103,7 @@ func (s *setup) onDemo() {
 	s.busy(true)
 	go func() {
 		err := s.app.cfg.LoadDemo(context.Background())
-		fyne.Do(func() {
+		s.app.do(func() {
 			s.busy(false)
 			if err != nil {
 				s.status.SetText(message(err))
@@ -119,7 +119,7 @@ func (s *setup) onCreate() {
 	s.busy(true)
 	go func() {
 		err := s.app.cfg.Store.CreateEvent(context.Background(), e)
-		fyne.Do(func() {
+		s.app.do(func() {
 			s.busy(false)
 			if err != nil {
 				s.status.SetText(message(err))

@@ -6,6 +6,7 @@ package ui
 import (
 	"context"
 	"log"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -39,6 +40,22 @@ type App struct {
 	win   fyne.Window
 	desk  *desk
 	setup *setup
+}
+
+// uiMu is held while background work touches widgets (see do).
+var uiMu sync.Mutex
+
+// do runs f, which touches widgets, on the UI goroutine: the one way work
+// done in the background hands its result to the screen. The lock makes the
+// hand-over safe in tests too, where Fyne's test driver runs f on the
+// calling goroutine and the test holds the same lock while it reads or
+// drives widgets.
+func (u *App) do(f func()) {
+	fyne.Do(func() {
+		uiMu.Lock()
+		defer uiMu.Unlock()
+		f()
+	})
 }
 
 // Create builds the main window: the check-in desk, or the set-up screen
