@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -50,4 +51,35 @@ func ConsentText(purpose, lang string) (string, error) {
 func Hash(text string) string {
 	sum := sha256.Sum256([]byte(text))
 	return hex.EncodeToString(sum[:])
+}
+
+// Translate returns the translation of key in lang (ko, en, ru, kk) from the
+// same files the interface uses, for output made outside the interface, such
+// as a printed badge; key itself when there is none.
+func Translate(lang, key string) string {
+	b, err := Translations.ReadFile("translations/" + lang + ".json")
+	if err != nil {
+		return key
+	}
+	var m map[string]string
+	if json.Unmarshal(b, &m) != nil || m[key] == "" {
+		return key
+	}
+	return m[key]
+}
+
+// VisitorTypeKey is the translation key of a visitor type.
+func VisitorTypeKey(t booth.VisitorType) string {
+	switch t {
+	case booth.TypePatient:
+		return "Patient"
+	case booth.TypeCompanion:
+		return "Companion"
+	case booth.TypeAgency:
+		return "Agency"
+	case booth.TypeMedia:
+		return "Media"
+	}
+	// "Other" alone is a reserved word of the translation files.
+	return "Other visitor"
 }

@@ -2,6 +2,7 @@ package booth
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/binary"
@@ -321,4 +322,14 @@ func demoCode(id string, taken map[string]string) string {
 			return s
 		}
 	}
+}
+
+// DemoEventKeys are the badge keys of the demo event. They are derived from
+// fixed text, so every laptop that loads the demo belongs to the same event
+// and admits the others' badges; being public, they are for practice only.
+func DemoEventKeys() (ed25519.PrivateKey, EventKeys) {
+	seed := sha256.Sum256([]byte("medibooth demo event root key"))
+	seal := sha256.Sum256([]byte("medibooth demo event seal key"))
+	root := ed25519.NewKeyFromSeed(seed[:])
+	return root, EventKeys{Root: root.Public().(ed25519.PublicKey), Seal: seal[:]}
 }

@@ -57,6 +57,7 @@ type Scan struct {
 // into a decision without touching the store.
 type CheckinFacts struct {
 	Code    string   // canonical code, "" when the input was malformed
+	Invalid string   // why a well-formed badge was refused (Reason…), "" if it was not
 	Visitor *Visitor // nil when no visitor has the code
 	// FirstToday is the visitor's admitting scan on the event-local day of the
 	// new scan, nil if there is none.
@@ -70,6 +71,8 @@ func Decide(f CheckinFacts) (Decision, string) {
 	switch {
 	case f.Code == "":
 		return Rejected, ReasonMalformed
+	case f.Invalid != "":
+		return Rejected, f.Invalid
 	case f.Visitor == nil:
 		return Rejected, ReasonUnknown
 	case f.Visitor.Erased:
@@ -114,6 +117,14 @@ func ReasonText(reason string) string {
 		return "No visitor has this badge code."
 	case ReasonErased:
 		return "This visitor's data was erased at their request."
+	case ReasonOtherEvent:
+		return "This badge belongs to another event."
+	case ReasonForged:
+		return "This badge's signature is not valid; it may be forged or damaged."
+	case ReasonRevoked:
+		return "This badge was issued by a laptop whose key was revoked; register the visitor again."
+	case ReasonNoKeys:
+		return "This laptop has no badge keys yet; join the event first."
 	}
 	return reason
 }

@@ -50,6 +50,7 @@ const (
 	SourcePreRegister Source = "pre-registered"
 	SourceKiosk       Source = "kiosk"
 	SourceImport      Source = "import"
+	SourceBadge       Source = "badge" // known only from a badge another laptop issued
 )
 
 // Visitor is a person who came to the booth (or registered before the fair).

@@ -85,6 +85,10 @@ func Open(path string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := db.ensureEventKeys(context.Background()); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -210,13 +214,28 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
+// Foreign keys are off while a migration runs, as SQLite's procedure for
+// rebuilding a table requires (dropping a table would otherwise cascade), and
+// the whole database is checked against them before the commit.
 func (db *DB) apply(ctx context.Context, m migration) error {
+	var version int
+	if err := db.w.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
+		return err
+	}
+	if version >= m.version {
+		return nil
+	}
+	// PRAGMA foreign_keys is a no-op inside a transaction, so it is set on
+	// the one writer connection around it.
+	if _, err := db.w.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return err
+	}
+	defer db.w.ExecContext(context.Background(), `PRAGMA foreign_keys = ON`)
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	var version int
 	if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
 		return err
 	}
@@ -225,6 +244,12 @@ func (db *DB) apply(ctx context.Context, m migration) error {
 	}
 	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 		return err
+	}
+	var bad int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pragma_foreign_key_check`).Scan(&bad); err != nil {
+		return err
+	} else if bad > 0 {
+		return fmt.Errorf("%d rows break a foreign key", bad)
 	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA application_id = %d; PRAGMA user_version = %d`, ApplicationID, m.version)); err != nil {
 		return err
@@ -268,8 +293,38 @@ func (db *DB) ensureDevice(ctx context.Context) error {
 	return tx.Commit()
 }
 
+// ensureEventKeys gives badge keys to an event set up before badges were
+// signed: that laptop worked alone, so it becomes the holder of the event's
+// root key. The demo event gets its fixed keys.
+func (db *DB) ensureEventKeys(ctx context.Context) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	ev, err := readEvent(ctx, tx)
+	if booth.ErrorCode(err) == booth.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM event_key`).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	keys := freshKeys()
+	if ev.DeviceID == booth.DemoDeviceID {
+		root, k := booth.DemoEventKeys()
+		keys = &newKeys{root: root, keys: k, keepRoot: true}
+	}
+	if err := storeEventKeys(ctx, tx, db, ev.ID, keys.root, keys.keys, keys.keepRoot); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
 // seqTables are the tables whose rows carry this device's write sequence.
-var seqTables = []string{"event", "org", "department", "staff", "visitor", "consent", "scan"}
+var seqTables = []string{"event", "org", "department", "staff", "visitor", "consent", "scan", "revoked_key", "badge_print"}
 
 // loadSeq starts this device's write sequence after the highest one stored.
 func (db *DB) loadSeq(ctx context.Context, q querier) error {

@@ -29,7 +29,8 @@ func (db *DB) LoadDemo(ctx context.Context, d *booth.Demo) (DemoResult, error) {
 		return res, err
 	}
 	ev := d.Event
-	if err := createEvent(ctx, tx, db, &ev); err != nil {
+	root, keys := booth.DemoEventKeys()
+	if err := createEvent(ctx, tx, db, &ev, &newKeys{root: root, keys: keys, keepRoot: true}); err != nil {
 		return res, err
 	}
 	for i := range d.Orgs {

@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"crypto/ed25519"
 	"database/sql"
 	"errors"
 
@@ -55,16 +56,20 @@ func (db *DB) CreateEvent(ctx context.Context, e *booth.Event) error {
 		return err
 	}
 	defer tx.Rollback()
-	if err := createEvent(ctx, tx, db, e); err != nil {
+	if err := createEvent(ctx, tx, db, e, freshKeys()); err != nil {
 		return err
 	}
 	return tx.Commit()
 }
 
-func createEvent(ctx context.Context, tx *wtx, db *DB, e *booth.Event) error {
+func createEvent(ctx context.Context, tx *wtx, db *DB, e *booth.Event, keys *newKeys) error {
 	if old, err := readEvent(ctx, tx); err == nil {
 		if old.ID == e.ID {
-			return nil
+			if keys == nil {
+				return nil
+			}
+			// The event is here already; make sure this laptop has its key.
+			return storeEventKeys(ctx, tx, db, e.ID, keys.root, keys.keys, keys.keepRoot)
 		}
 		return booth.Errorf(booth.ECONFLICT, "This data directory already belongs to the event %q; use another --data directory for a new event.", old.Name)
 	} else if booth.ErrorCode(err) != booth.ENOTFOUND {
@@ -83,5 +88,22 @@ func createEvent(ctx context.Context, tx *wtx, db *DB, e *booth.Event) error {
 	t := booth.FormatTime(e.Created)
 	_, err := tx.ExecContext(ctx, `INSERT INTO event (id, name, city, country, start_date, end_date, tz, created_at, updated_at, device_id, seq)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, e.Name, e.City, e.Country, e.Start, e.End, e.TimeZone, t, t, e.DeviceID, seq)
-	return err
+	if err != nil || keys == nil {
+		return err
+	}
+	return storeEventKeys(ctx, tx, db, e.ID, keys.root, keys.keys, keys.keepRoot)
+}
+
+// newKeys are the badge keys an event is created with.
+type newKeys struct {
+	root     ed25519.PrivateKey
+	keys     booth.EventKeys
+	keepRoot bool
+}
+
+// freshKeys makes the keys of an event created on this laptop, which keeps
+// the root key to package the event for other laptops.
+func freshKeys() *newKeys {
+	root, keys := booth.NewEventKeys()
+	return &newKeys{root: root, keys: keys, keepRoot: true}
 }

@@ -46,9 +46,15 @@ func (db *DB) Checkin(ctx context.Context, req booth.CheckinRequest) (*booth.Sca
 		at = db.Now()
 	}
 	raw := cleanRaw(req.Raw)
+	// A visitor number (13 digits, looked up here) or a signed badge
+	// (verified, and readable on any laptop of the event).
 	code, perr := booth.ParseCode(req.Raw)
-	if perr != nil {
-		code = ""
+	number := perr == nil
+	if !number {
+		code, perr = booth.ParseBadge(req.Raw)
+		if perr != nil {
+			code = ""
+		}
 	}
 	dev := db.Device()
 
@@ -79,12 +85,28 @@ func (db *DB) Checkin(ctx context.Context, req booth.CheckinRequest) (*booth.Sca
 		Raw: raw, Code: code, Late: req.Late, Created: db.Now()}
 	var facts booth.CheckinFacts
 	facts.Code = code
-	if code != "" {
+	switch {
+	case code != "" && number:
 		v, err := scanVisitor(tx.StmtContext(ctx, st.visitor).QueryRowContext(ctx, code))
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return nil, err
 		}
 		facts.Visitor = v
+	case code != "":
+		ver, err := verifier(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		c, verr := ver.Verify(code)
+		if reason := booth.BadgeReason(verr); reason != "" {
+			facts.Invalid = reason
+			break
+		} else if verr != nil {
+			return nil, verr
+		}
+		if facts.Visitor, err = badgeVisitor(ctx, tx, db, c, at); err != nil {
+			return nil, err
+		}
 	}
 	if v := facts.Visitor; v != nil {
 		s.VisitorID, s.VisitorName, s.VisitorType = v.ID, v.Name, v.Type

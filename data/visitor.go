@@ -13,7 +13,7 @@ import (
 
 var _ booth.VisitorService = (*DB)(nil)
 
-const visitorColumns = `id, code, name, name_latin, phone, email, messenger, type, lang, country, city,
+const visitorColumns = `id, coalesce(code, ''), name, name_latin, phone, email, messenger, type, lang, country, city,
 	coalesce(birth_year, 0), source, created_at, updated_at, device_id, erased_at IS NOT NULL`
 
 func scanVisitor(row interface{ Scan(...any) error }) (*booth.Visitor, error) {
