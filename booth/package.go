@@ -69,7 +69,10 @@ func (p *EventPackage) Root() ed25519.PrivateKey { return p.Keys.RootPrivate }
 
 // SealPackage signs p with root and returns the file's bytes.
 func SealPackage(p *EventPackage, root ed25519.PrivateKey) ([]byte, error) {
-	p.Format, p.Version = PackageFormat, PackageVersion
+	p.Format = PackageFormat
+	if p.Version == 0 {
+		p.Version = PackageVersion
+	}
 	payload, err := json.Marshal(p)
 	if err != nil {
 		return nil, err

@@ -493,6 +493,14 @@ func reasonTitle(reason string) string {
 		return "Unknown badge"
 	case booth.ReasonErased:
 		return "Visitor erased"
+	case booth.ReasonOtherEvent:
+		return "Badge of another event"
+	case booth.ReasonForged:
+		return "Badge not genuine"
+	case booth.ReasonRevoked:
+		return "Badge from a revoked laptop"
+	case booth.ReasonNoKeys:
+		return "Laptop not set up for badges"
 	}
 	return "Rejected"
 }

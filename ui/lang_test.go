@@ -55,7 +55,8 @@ func uiKeys(t *testing.T) []string {
 			return true
 		})
 	}
-	for _, r := range []string{booth.ReasonMalformed, booth.ReasonUnknown, booth.ReasonErased, "other"} {
+	for _, r := range []string{booth.ReasonMalformed, booth.ReasonUnknown, booth.ReasonErased, booth.ReasonOtherEvent,
+		booth.ReasonForged, booth.ReasonRevoked, booth.ReasonNoKeys, "other"} {
 		keys[reasonTitle(r)] = true
 		if r != "other" {
 			keys[booth.ReasonText(r)] = true
