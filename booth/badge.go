@@ -2,6 +2,7 @@ package booth
 
 import (
 	"bytes"
+	"context"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/ed25519"
@@ -12,6 +13,7 @@ import (
 	"errors"
 	"math/big"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -180,6 +182,32 @@ func (is *Issuer) Issue(visitorID string, t VisitorType, name string) (string, e
 	b = append(b, is.Cert...)
 	b = append(b, ed25519.Sign(is.Key, append([]byte(badgeContext), b...))...)
 	return encodeDigits(b), nil
+}
+
+// BadgePrint is one badge printed or saved to a file. A visitor's second and
+// later paper prints are reprints, made only when asked for.
+type BadgePrint struct {
+	ID        string    `json:"id"`
+	VisitorID string    `json:"visitor_id"`
+	Format    string    `json:"format"` // label, sheet, png, pdf
+	Target    string    `json:"target"` // printer or file
+	Reprint   bool      `json:"reprint"`
+	At        time.Time `json:"at"`
+	DeviceID  string    `json:"device_id"`
+}
+
+// IsPaper reports whether the print went to a printer rather than a file.
+func (p BadgePrint) IsPaper() bool { return p.Format == "label" || p.Format == "sheet" }
+
+// BadgeService issues badges and keeps their print log.
+type BadgeService interface {
+	// BadgeCode returns a visitor's signed badge code, issued by this laptop.
+	BadgeCode(ctx context.Context, visitorID string) (string, *Visitor, error)
+	// LogPrint records a print; a paper print of a badge printed before is
+	// refused (ECONFLICT) unless reprint is set.
+	LogPrint(ctx context.Context, visitorID, format, target string, reprint bool) (*BadgePrint, error)
+	// Prints lists a visitor's prints, oldest first.
+	Prints(ctx context.Context, visitorID string) ([]BadgePrint, error)
 }
 
 // Info byte of the sealed plaintext: the low three bits index VisitorTypes,

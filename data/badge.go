@@ -193,22 +193,11 @@ func (db *DB) DeviceKeys(ctx context.Context) ([]DeviceKey, error) {
 	return out, rows.Err()
 }
 
-// BadgePrint is one badge printed or saved.
-type BadgePrint struct {
-	ID        string    `json:"id"`
-	VisitorID string    `json:"visitor_id"`
-	Format    string    `json:"format"` // label, sheet, png, pdf
-	Target    string    `json:"target"` // printer or file
-	Reprint   bool      `json:"reprint"`
-	At        time.Time `json:"at"`
-	DeviceID  string    `json:"device_id"`
-}
-
 // LogPrint records a badge printed or saved. A visitor's second and later
 // prints are reprints; the caller asks for them explicitly (reprint), and a
 // first print asked as a reprint, or a reprint not asked for, is refused so
 // that nothing prints twice by accident.
-func (db *DB) LogPrint(ctx context.Context, visitorID, format, target string, reprint bool) (*BadgePrint, error) {
+func (db *DB) LogPrint(ctx context.Context, visitorID, format, target string, reprint bool) (*booth.BadgePrint, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -227,7 +216,7 @@ func (db *DB) LogPrint(ctx context.Context, visitorID, format, target string, re
 	if paper && before > 0 && !reprint {
 		return nil, booth.Errorf(booth.ECONFLICT, "This visitor's badge was printed before; choose Reprint to print it again.")
 	}
-	p := &BadgePrint{ID: booth.NewID(), VisitorID: visitorID, Format: format, Target: target, Reprint: paper && before > 0,
+	p := &booth.BadgePrint{ID: booth.NewID(), VisitorID: visitorID, Format: format, Target: target, Reprint: paper && before > 0,
 		At: db.Now(), DeviceID: db.Device().ID}
 	_, err = tx.ExecContext(ctx, `INSERT INTO badge_print (id, visitor_id, format, target, reprint, at, created_at, device_id, seq)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, p.VisitorID, p.Format, p.Target, p.Reprint,
@@ -239,16 +228,16 @@ func (db *DB) LogPrint(ctx context.Context, visitorID, format, target string, re
 }
 
 // Prints lists a visitor's badge prints, oldest first.
-func (db *DB) Prints(ctx context.Context, visitorID string) ([]BadgePrint, error) {
+func (db *DB) Prints(ctx context.Context, visitorID string) ([]booth.BadgePrint, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT id, visitor_id, format, target, reprint, at, device_id FROM badge_print
 		WHERE visitor_id = ? ORDER BY at, seq`, visitorID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []BadgePrint
+	var out []booth.BadgePrint
 	for rows.Next() {
-		var p BadgePrint
+		var p booth.BadgePrint
 		var at string
 		if err := rows.Scan(&p.ID, &p.VisitorID, &p.Format, &p.Target, &p.Reprint, &at, &p.DeviceID); err != nil {
 			return nil, err
@@ -258,3 +247,5 @@ func (db *DB) Prints(ctx context.Context, visitorID string) ([]BadgePrint, error
 	}
 	return out, rows.Err()
 }
+
+var _ booth.BadgeService = (*DB)(nil)
