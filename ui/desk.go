@@ -57,6 +57,7 @@ type desk struct {
 	selected    *booth.Visitor
 	detail      *widget.Label
 	checkinBtn  *widget.Button
+	badgeBtn    *widget.Button
 
 	mu           sync.Mutex
 	lastActivity time.Time
@@ -209,10 +210,16 @@ func (d *desk) buildSearchSide() fyne.CanvasObject {
 	d.checkinBtn = widget.NewButtonWithIcon(lang.L("Check in"), theme.ConfirmIcon(), d.onCheckinSelected)
 	d.checkinBtn.Importance = widget.HighImportance
 	d.checkinBtn.Disable()
+	d.badgeBtn = widget.NewButtonWithIcon(lang.L("Badge"), theme.DocumentPrintIcon(), func() {
+		if d.selected != nil {
+			d.app.showBadge(d.ev, d.selected.ID)
+		}
+	})
+	d.badgeBtn.Disable()
 
 	searchLabel := widget.NewLabelWithStyle(lang.L("Find a visitor"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	top := container.NewVBox(searchLabel, d.search, d.foundStatus)
-	bottom := container.NewVBox(widget.NewSeparator(), d.detail, d.checkinBtn)
+	bottom := container.NewVBox(widget.NewSeparator(), d.detail, container.NewBorder(nil, nil, nil, d.badgeBtn, d.checkinBtn))
 	return container.NewPadded(container.NewBorder(top, bottom, nil, nil, d.foundList))
 }
 
@@ -426,6 +433,7 @@ func (d *desk) runSearch(q string, seq int) {
 		d.foundList.Refresh()
 		d.selected = nil
 		d.checkinBtn.Disable()
+		d.badgeBtn.Disable()
 	})
 }
 
@@ -436,16 +444,38 @@ func (d *desk) onSelectFound(i widget.ListItemID) {
 	}
 	v := d.found[i]
 	d.selected = &v
-	d.detail.SetText(fmt.Sprintf("%s (%s)\n%s\n%s: %s", v.Name, v.NameLatin, visitorLine(v), lang.L("Badge code"), booth.FormatCode(v.Code)))
+	text := fmt.Sprintf("%s (%s)\n%s", v.Name, v.NameLatin, visitorLine(v))
+	if v.Code != "" {
+		text += fmt.Sprintf("\n%s: %s", lang.L("Visitor number"), booth.FormatCode(v.Code))
+	}
+	d.detail.SetText(text)
 	d.checkinBtn.Enable()
+	d.badgeBtn.Enable()
 }
 
 func (d *desk) onCheckinSelected() {
 	if d.selected == nil {
 		return
 	}
-	d.onScan(d.selected.Code)
-	d.focusScan()
+	if d.selected.Code != "" {
+		d.onScan(d.selected.Code)
+		d.focusScan()
+		return
+	}
+	// Known only from another laptop's badge: check in with a badge code
+	// this laptop issues.
+	id := d.selected.ID
+	go func() {
+		code, _, err := d.app.cfg.Store.BadgeCode(context.Background(), id)
+		d.app.do(func() {
+			if err != nil {
+				d.detail.SetText(message(err))
+				return
+			}
+			d.onScan(code)
+			d.focusScan()
+		})
+	}()
 }
 
 func (d *desk) scanLine(s booth.Scan) string {

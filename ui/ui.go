@@ -19,6 +19,7 @@ import (
 type Store interface {
 	booth.EventService
 	booth.CheckinService
+	booth.BadgeService
 	FindVisitors(ctx context.Context, query string, limit int) ([]booth.Visitor, error)
 }
 
@@ -29,6 +30,11 @@ type Config struct {
 	LoadDemo func(ctx context.Context) error
 	// DeviceName is this laptop's name, shown in the header.
 	DeviceName string
+	// Printer is the printer badges go to; "" is the system's default.
+	Printer string
+	// Print sends a PDF to the printer; nil means through the operating
+	// system (CUPS lp, or the default print handler).
+	Print func(ctx context.Context, pdf []byte) error
 	// Now is the clock (tests set it); nil means time.Now.
 	Now func() time.Time
 }
@@ -40,6 +46,7 @@ type App struct {
 	win   fyne.Window
 	desk  *desk
 	setup *setup
+	badge *badgeView // the badge on screen, if any
 }
 
 // uiMu is held while background work touches widgets (see do).
