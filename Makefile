@@ -66,7 +66,8 @@ test: lint test-unit test-window
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchtime 2000x ./data/
-	$(GO) test -run '^$$' -bench . ./booth/
+	$(GO) test -run '^$$' -bench . ./booth/ ./booth/label/ ./booth/camera/
+	$(GO) test -run '^$$' -bench . -benchtime 100x ./booth/qr/
 
 # package makes bin/medibooth.tar.xz (binary, icon, .desktop file) with
 # Fyne's packaging tool; it raises the build number in FyneApp.toml.

@@ -75,10 +75,13 @@ func (b *badgeView) show(pngBytes []byte) {
 	save := widget.NewButtonWithIcon(lang.L("Save as PDF…"), theme.DocumentSaveIcon(), b.onSave)
 	b.refresh()
 
-	side := container.NewVBox(
-		widget.NewLabelWithStyle(b.visitor.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		widget.NewLabel(b.visitor.NameLatin),
-		b.status, b.printBtn, save)
+	side := container.NewVBox(widget.NewLabelWithStyle(b.visitor.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	if b.visitor.NameLatin != b.visitor.Name {
+		side.Add(widget.NewLabel(b.visitor.NameLatin))
+	}
+	side.Add(b.status)
+	side.Add(b.printBtn)
+	side.Add(save)
 	content := container.NewBorder(nil, nil, preview, nil, container.NewPadded(side))
 	b.dlg = dialog.NewCustom(lang.L("Badge"), lang.L("Close"), content, b.app.win)
 	b.dlg.Show()
@@ -134,7 +137,8 @@ func (b *badgeView) print(reprint bool) {
 			b.printBtn.Enable()
 			if err != nil {
 				log.Printf("print badge: %v", err)
-				b.status.SetText(message(err))
+				// The printer's own words follow, as the system gave them.
+				b.status.SetText(lang.L("The badge was not printed.") + " " + message(err))
 				return
 			}
 			b.prints = append(b.prints, *p)

@@ -3,12 +3,22 @@ package ui
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"medibooth/booth"
+	"medibooth/booth/camera"
+	"medibooth/booth/label"
 )
 
 // findButton returns the button labelled text inside o, or nil.
@@ -92,4 +102,67 @@ func TestDeskPrintsAndReprintsABadge(t *testing.T) {
 		ps, _ := db.Prints(context.Background(), id)
 		return len(ps) == 2 && !ps[0].Reprint && ps[1].Reprint
 	})
+}
+
+// The webcam path: a folder of pictures stands in for the camera; badges held
+// in front of it for several frames are checked in once each, by name, on
+// the desk of a laptop that never saw the visitors.
+func TestDeskWebcamChecksInBadges(t *testing.T) {
+	u, db, _ := newTestDesk(t)
+	ctx := context.Background()
+
+	// Two visitors registered on another laptop of the demo event.
+	other := openStore(t)
+	if err := loadDemo(other)(ctx); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	frame := 0
+	write := func(b []byte, n int) {
+		for range n {
+			frame++
+			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%03d.png", frame)), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var blank bytes.Buffer
+	png.Encode(&blank, image.NewGray(image.Rect(0, 0, 640, 480)))
+	ev, _ := other.Event(ctx)
+	var ids []string
+	for _, name := range []string{"Гүлназ Әбенова", "박지훈"} {
+		v := &booth.Visitor{Name: name}
+		if err := other.CreateVisitor(ctx, v, nil); err != nil {
+			t.Fatal(err)
+		}
+		code, _, err := other.BadgeCode(ctx, v.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := label.PNG(label.ForVisitor(v, ev, code), label.ShippedFonts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(img, 6) // held in front of the camera
+		write(blank.Bytes(), 2)
+		ids = append(ids, v.ID)
+	}
+	src, err := camera.NewFolder(dir, 10, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	act(func() { u.desk.camera.start(src) })
+	eventually(t, "two check-ins from the camera", func() bool {
+		return scanCounts(t, db)[booth.Admitted] == 2
+	})
+	time.Sleep(300 * time.Millisecond)
+	if c := scanCounts(t, db); c[booth.Admitted] != 2 || c[booth.Duplicate] != 0 || c[booth.Rejected] != 0 {
+		t.Fatalf("scans from the camera: %v", c)
+	}
+	for i, name := range []string{"Гүлназ Әбенова", "박지훈"} {
+		v, err := db.Visitor(ctx, ids[i])
+		if err != nil || v.Name != name {
+			t.Fatalf("visitor from the badge: %+v %v", v, err)
+		}
+	}
 }

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"medibooth/booth"
+	"medibooth/booth/qr"
 )
 
 const (
@@ -58,6 +59,8 @@ type desk struct {
 	detail      *widget.Label
 	checkinBtn  *widget.Button
 	badgeBtn    *widget.Button
+
+	camera *cameraPanel
 
 	mu           sync.Mutex
 	lastActivity time.Time
@@ -174,7 +177,13 @@ func (d *desk) buildScanSide() fyne.CanvasObject {
 	scanLabel := widget.NewLabelWithStyle(lang.L("Badge scan"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	recentLabel := widget.NewLabelWithStyle(lang.L("Last 20 scans on this laptop"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	top := container.NewVBox(scanLabel, d.scan, card, recentLabel)
-	return container.NewPadded(container.NewBorder(top, nil, nil, nil, d.recentList))
+
+	// The webcam scans continuously beside the scanner; a code it reads is
+	// handled exactly like one the scanner typed.
+	d.camera = newCameraPanel(d.app, qr.DecodeGray, d.onScan)
+	cameraLabel := widget.NewLabelWithStyle(lang.L("Camera"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	bottom := container.NewBorder(nil, nil, d.camera.object(), nil, container.NewVBox(cameraLabel, d.camera.picker()))
+	return container.NewPadded(container.NewBorder(top, bottom, nil, nil, d.recentList))
 }
 
 func (d *desk) buildSearchSide() fyne.CanvasObject {
@@ -240,6 +249,9 @@ func (d *desk) stop() {
 	}
 	if d.scan.idle != nil {
 		d.scan.idle.Stop()
+	}
+	if d.camera != nil {
+		d.camera.stop()
 	}
 	select {
 	case <-d.done:

@@ -53,6 +53,10 @@ Usage:
   medibooth                                  open the check-in desk (GUI)
   medibooth demo                             load the embedded demo event (idempotent)
   medibooth event init --name N --city C --country CC --start YYYY-MM-DD --end YYYY-MM-DD [--tz ZONE]
+  medibooth event package --out FILE         HQ: the signed set-up file for the event's laptops
+  medibooth event join FILE [--device-name NAME]   set this laptop up from that file
+  medibooth event keys [--json]              the badge keys this laptop knows
+  medibooth event revoke KEY_ID [--reason R] refuse every badge that laptop key issued
   medibooth org add --kind hospital|agency|firm --name N [--dept D]... [--json]
   medibooth org list [--kind hospital|agency|firm] [--json]
   medibooth visitor add --name N [--phone P] [--email E] [--type patient|companion|agency|media|other]
@@ -60,7 +64,10 @@ Usage:
                         [--consent contact,health,transfer] [--share-with HOSPITAL]... [--json]
   medibooth visitor import FILE.csv|FILE.xlsx [--json]
   medibooth visitor find QUERY [--json]
+  medibooth badge VISITOR_ID [--out FILE.png|FILE.pdf] [--sheet] [--print] [--printer P] [--reprint]
+                                             print the badge code; save or print the badge
   medibooth checkin CODE [--at TIME] [--json]   exit 0 admitted, 3 already checked in that day, 4 rejected
+  medibooth scan IMAGE... [--json]           decode QR codes in PNG or JPEG images, then check each in
 
 Every command takes --data DIR (default: $MEDIBOOTH_DATA, else the user's data directory).
 `
@@ -105,7 +112,8 @@ func (m *Main) run(ctx context.Context, args []string) error {
 	case "demo":
 		return m.runDemo(ctx, rest)
 	case "event":
-		return m.sub(ctx, "event", rest, map[string]func(context.Context, []string) error{"init": m.runEventInit})
+		return m.sub(ctx, "event", rest, map[string]func(context.Context, []string) error{
+			"init": m.runEventInit, "package": m.runEventPackage, "join": m.runEventJoin, "keys": m.runEventKeys, "revoke": m.runEventRevoke})
 	case "org":
 		return m.sub(ctx, "org", rest, map[string]func(context.Context, []string) error{"add": m.runOrgAdd, "list": m.runOrgList})
 	case "visitor":
@@ -113,6 +121,10 @@ func (m *Main) run(ctx context.Context, args []string) error {
 			"add": m.runVisitorAdd, "import": m.runVisitorImport, "find": m.runVisitorFind})
 	case "checkin":
 		return m.runCheckin(ctx, rest)
+	case "badge":
+		return m.runBadge(ctx, rest)
+	case "scan":
+		return m.runScan(ctx, rest)
 	}
 	return usagef("Unknown command %q.", cmd)
 }

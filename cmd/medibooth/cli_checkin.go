@@ -59,18 +59,7 @@ func (m *Main) runCheckin(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	res := checkinResult{Decision: s.Decision, VisitorID: s.VisitorID, Name: s.VisitorName, Type: string(s.VisitorType),
-		Reason: s.Reason, At: s.At, Day: s.Day, ScanID: s.ID}
-	loc := ev.Location()
-	switch s.Decision {
-	case booth.Admitted:
-		res.Message = fmt.Sprintf("Welcome, %s (%s).", s.VisitorName, s.VisitorType)
-	case booth.Duplicate:
-		res.FirstAt, res.FirstOn = &s.First.At, s.First.DeviceName
-		res.Message = fmt.Sprintf("%s was already checked in at %s on %s.", s.VisitorName, s.First.At.In(loc).Format("15:04"), s.First.DeviceName)
-	case booth.Rejected:
-		res.Message = booth.ReasonText(s.Reason)
-	}
+	res := describeScan(ev, s)
 	text := fmt.Sprintf("%s: %s\n", strings.ToUpper(string(s.Decision)), res.Message)
 	if err := m.print(c, res, text); err != nil {
 		return err
@@ -82,4 +71,20 @@ func (m *Main) runCheckin(ctx context.Context, args []string) error {
 		return exitError{exitRejected}
 	}
 	return nil
+}
+
+// describeScan is what checkin and scan print about one scan.
+func describeScan(ev *booth.Event, s *booth.Scan) checkinResult {
+	res := checkinResult{Decision: s.Decision, VisitorID: s.VisitorID, Name: s.VisitorName, Type: string(s.VisitorType),
+		Reason: s.Reason, At: s.At, Day: s.Day, ScanID: s.ID}
+	switch s.Decision {
+	case booth.Admitted:
+		res.Message = fmt.Sprintf("Welcome, %s (%s).", s.VisitorName, s.VisitorType)
+	case booth.Duplicate:
+		res.FirstAt, res.FirstOn = &s.First.At, s.First.DeviceName
+		res.Message = fmt.Sprintf("%s was already checked in at %s on %s.", s.VisitorName, s.First.At.In(ev.Location()).Format("15:04"), s.First.DeviceName)
+	case booth.Rejected:
+		res.Message = booth.ReasonText(s.Reason)
+	}
+	return res
 }

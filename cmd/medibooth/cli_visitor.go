@@ -86,11 +86,17 @@ func (m *Main) runVisitorAdd(ctx context.Context, args []string) error {
 	if err := db.CreateVisitor(ctx, &v, consents); err != nil {
 		return err
 	}
+	code, _, err := db.BadgeCode(ctx, v.ID)
+	if err != nil {
+		return err
+	}
 	out := struct {
 		booth.Visitor
+		Code     string          `json:"code"`   // the signed badge code a scanner types
+		Number   string          `json:"number"` // the visitor's short number
 		Consents []booth.Consent `json:"consents"`
-	}{v, consents}
-	return m.print(c, out, fmt.Sprintf("Registered %s (%s), badge code %s; id %s.\n", v.Name, v.NameLatin, v.Code, v.ID))
+	}{v, code, v.Code, consents}
+	return m.print(c, out, fmt.Sprintf("Registered %s (%s), visitor number %s; id %s.\nBadge code:\n%s\n", v.Name, v.NameLatin, v.Code, v.ID, code))
 }
 
 func (m *Main) runVisitorImport(ctx context.Context, args []string) error {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -83,12 +84,41 @@ func TestWindowScannerCheckin(t *testing.T) {
 			waitScans(t, dataDir, map[booth.Decision]int{booth.Admitted: 1, booth.Duplicate: 1})
 			time.Sleep(500 * time.Millisecond)
 			screenshot(t, display, filepath.Join(artifacts, "desk-ko-duplicate.png"))
+
+			// A signed badge another laptop of the (demo) event issued to a
+			// visitor this laptop never saw: admitted by name.
+			time.Sleep(2500 * time.Millisecond)
+			xdo(t, display, "type", "--delay", "4", otherLaptopBadge(t, filepath.Join(tmp, "other")))
+			xdo(t, display, "key", "Return")
+			waitScans(t, dataDir, map[booth.Decision]int{booth.Admitted: 2, booth.Duplicate: 1})
+			time.Sleep(500 * time.Millisecond)
+			screenshot(t, display, filepath.Join(artifacts, "desk-ko-badge.png"))
 		} else {
 			screenshot(t, display, filepath.Join(artifacts, "desk-"+lang+".png"))
 		}
 		stopApp(t, app)
 	}
 	t.Logf("screenshots in %s", artifacts)
+}
+
+// otherLaptopBadge registers a visitor on another demo laptop and returns
+// the badge code it issues.
+func otherLaptopBadge(t *testing.T, dir string) string {
+	t.Helper()
+	var out, stderr bytes.Buffer
+	m := &Main{Stdout: &out, Stderr: &stderr, Getenv: func(string) string { return "" }}
+	if code := m.Run(context.Background(), []string{"demo", "--data", dir}); code != 0 {
+		t.Fatalf("demo: %s", stderr.String())
+	}
+	out.Reset()
+	if code := m.Run(context.Background(), []string{"visitor", "add", "--data", dir, "--name", "Гүлназ Әбенова", "--json"}); code != 0 {
+		t.Fatalf("visitor add: %s", stderr.String())
+	}
+	var v struct{ Code string }
+	if err := json.Unmarshal(out.Bytes(), &v); err != nil || v.Code == "" {
+		t.Fatalf("visitor add: %v %q", err, out.String())
+	}
+	return v.Code
 }
 
 func startXvfb(t *testing.T) string {
