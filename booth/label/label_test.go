@@ -13,6 +13,7 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
+	goqr "github.com/skip2/go-qrcode"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/math/fixed"
@@ -405,8 +406,12 @@ func TestSamples(t *testing.T) {
 	}
 }
 
+// benchCode is as long as a signed badge code.
+var benchCode = strings.Repeat("8", 493)
+
 func BenchmarkPNG(b *testing.B) {
 	bd := badges["ru"]
+	bd.Code = benchCode
 	for b.Loop() {
 		if _, err := PNG(bd, fonts); err != nil {
 			b.Fatal(err)
@@ -421,6 +426,16 @@ func BenchmarkSheetPDF(b *testing.B) {
 	}
 	for b.Loop() {
 		if _, err := SheetPDF(bs, fonts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkGoQRCodePNG is the reference for BenchmarkPNG: go-qrcode writing
+// only the QR of the same code as a PNG of the same width.
+func BenchmarkGoQRCodePNG(b *testing.B) {
+	for b.Loop() {
+		if _, err := goqr.Encode(benchCode, goqr.Medium, 732); err != nil {
 			b.Fatal(err)
 		}
 	}
