@@ -50,7 +50,7 @@ func findButton(o fyne.CanvasObject, text string) *widget.Button {
 func TestDeskPrintsAndReprintsABadge(t *testing.T) {
 	u, db, _ := newTestDesk(t)
 	act(func() { u.switchLanguage("en") })
-	t.Cleanup(func() { SetLanguage(DefaultLanguage) })
+	t.Cleanup(func() { act(func() { SetLanguage(DefaultLanguage) }) })
 	var mu sync.Mutex
 	var printed [][]byte
 	u.cfg.Print = func(_ context.Context, pdf []byte) error {

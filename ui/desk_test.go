@@ -310,7 +310,7 @@ func TestSetupCreatesEventAndExplainsMistakes(t *testing.T) {
 
 func TestLanguageSwitchRebuildsDesk(t *testing.T) {
 	u, _, _ := newTestDesk(t)
-	t.Cleanup(func() { SetLanguage(DefaultLanguage) })
+	t.Cleanup(func() { act(func() { SetLanguage(DefaultLanguage) }) })
 	for _, l := range Languages {
 		var got string
 		act(func() {

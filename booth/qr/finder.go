@@ -1,6 +1,7 @@
 package qr
 
 import (
+	"bytes"
 	"math"
 	"slices"
 )
@@ -53,12 +54,14 @@ func findFinders(mask []byte, w, h int) []finder {
 func (s *finderScan) scanRow(y int) {
 	row := s.mask[y*s.w : y*s.w+s.w]
 	s.runs = s.runs[:0]
-	start := 0
-	for x := 1; x <= s.w; x++ {
-		if x == s.w || row[x] != row[start] {
-			s.runs = append(s.runs, x-start)
-			start = x
+	// Run lengths, found with IndexByte: the mask holds only 0 and 1.
+	for x := 0; x < s.w; {
+		n := bytes.IndexByte(row[x:], 1-row[x])
+		if n < 0 {
+			n = s.w - x
 		}
+		s.runs = append(s.runs, n)
+		x += n
 	}
 	firstDark := row[0] == 1
 	end := 0 // x just past run k

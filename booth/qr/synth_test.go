@@ -86,6 +86,7 @@ func renderBitmap(sc *scene, bm [][]bool, rng *rand.Rand) *image.Gray {
 
 // background fills img with a lit gradient and clutter: boxes, bars and
 // rows of small marks that look like print.
+//go:norace
 func background(img *image.Gray, rng *rand.Rand) {
 	w, h := img.Rect.Dx(), img.Rect.Dy()
 	base := 60 + rng.Float64()*120
@@ -121,6 +122,7 @@ func background(img *image.Gray, rng *rand.Rand) {
 	}
 }
 
+//go:norace
 func fillRect(img *image.Gray, r image.Rectangle, v uint8) {
 	r = r.Intersect(img.Rect)
 	for y := r.Min.Y; y < r.Max.Y; y++ {
@@ -141,6 +143,7 @@ func drawCode(img *image.Gray, sc *scene, bm [][]bool, rng *rand.Rand) image.Rec
 
 // drawQuad warps bm onto the quadrilateral quad (corners of the code's
 // top-left, top-right, bottom-right, bottom-left) with 2×2 supersampling.
+//go:norace
 func drawQuad(img *image.Gray, sc *scene, bm [][]bool, quad [4]pt) image.Rectangle {
 	n := float64(len(bm))
 	sc.quadSeen = quad
@@ -263,6 +266,7 @@ func squareToQuad(q [4]pt) proj {
 
 // drawGlare brightens an ellipse over the code's data area to saturation,
 // as a lamp reflected in a laminated badge does.
+//go:norace
 func drawGlare(img *image.Gray, sc *scene, rng *rand.Rand) {
 	fwd := squareToQuad(sc.quadSeen)
 	// Centre somewhere in the data area, away from the finder corners.
@@ -289,6 +293,7 @@ func drawGlare(img *image.Gray, sc *scene, rng *rand.Rand) {
 }
 
 // gaussianBlur blurs the box of img in place with a separable kernel.
+//go:norace
 func gaussianBlur(img *image.Gray, box image.Rectangle, sigma float64) {
 	r := int(math.Ceil(3 * sigma))
 	k := make([]float32, 2*r+1)
@@ -336,6 +341,7 @@ func gaussianBlur(img *image.Gray, box image.Rectangle, sigma float64) {
 
 // addNoise adds approximately Gaussian noise: a sum of four uniforms,
 // tabulated so that whole frames stay cheap to make.
+//go:norace
 func addNoise(img *image.Gray, sigma float64, rng *rand.Rand) {
 	// The sum of four uniforms on [0, 1) has mean 2 and variance 1/3.
 	var table [4096]int16
