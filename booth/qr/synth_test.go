@@ -86,6 +86,7 @@ func renderBitmap(sc *scene, bm [][]bool, rng *rand.Rand) *image.Gray {
 
 // background fills img with a lit gradient and clutter: boxes, bars and
 // rows of small marks that look like print.
+//
 //go:norace
 func background(img *image.Gray, rng *rand.Rand) {
 	w, h := img.Rect.Dx(), img.Rect.Dy()
@@ -143,6 +144,7 @@ func drawCode(img *image.Gray, sc *scene, bm [][]bool, rng *rand.Rand) image.Rec
 
 // drawQuad warps bm onto the quadrilateral quad (corners of the code's
 // top-left, top-right, bottom-right, bottom-left) with 2×2 supersampling.
+//
 //go:norace
 func drawQuad(img *image.Gray, sc *scene, bm [][]bool, quad [4]pt) image.Rectangle {
 	n := float64(len(bm))
@@ -266,6 +268,7 @@ func squareToQuad(q [4]pt) proj {
 
 // drawGlare brightens an ellipse over the code's data area to saturation,
 // as a lamp reflected in a laminated badge does.
+//
 //go:norace
 func drawGlare(img *image.Gray, sc *scene, rng *rand.Rand) {
 	fwd := squareToQuad(sc.quadSeen)
@@ -293,6 +296,7 @@ func drawGlare(img *image.Gray, sc *scene, rng *rand.Rand) {
 }
 
 // gaussianBlur blurs the box of img in place with a separable kernel.
+//
 //go:norace
 func gaussianBlur(img *image.Gray, box image.Rectangle, sigma float64) {
 	r := int(math.Ceil(3 * sigma))
@@ -341,6 +345,7 @@ func gaussianBlur(img *image.Gray, box image.Rectangle, sigma float64) {
 
 // addNoise adds approximately Gaussian noise: a sum of four uniforms,
 // tabulated so that whole frames stay cheap to make.
+//
 //go:norace
 func addNoise(img *image.Gray, sigma float64, rng *rand.Rand) {
 	// The sum of four uniforms on [0, 1) has mean 2 and variance 1/3.
