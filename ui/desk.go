@@ -331,6 +331,7 @@ func (d *desk) onScan(raw string) {
 }
 
 func (d *desk) showScan(s *booth.Scan) {
+	d.app.sound(s.Decision)
 	d.card.FillColor = decisionColor(s.Decision)
 	fg := color.Color(color.White)
 	if s.Decision == booth.Duplicate {

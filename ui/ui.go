@@ -35,6 +35,9 @@ type Config struct {
 	// Print sends a PDF to the printer; nil means through the operating
 	// system (CUPS lp, or the default print handler).
 	Print func(ctx context.Context, pdf []byte) error
+	// Sound plays the sound of a scan result; nil means through the
+	// operating system's sound player.
+	Sound func(booth.Decision)
 	// Now is the clock (tests set it); nil means time.Now.
 	Now func() time.Time
 }
