@@ -22,8 +22,8 @@ func (f finder) at() pt { return pt{f.x, f.y} }
 const maxFinders = 16
 
 // minModule is the smallest module, in pixels of the scanned plane, worth
-// a candidate: below it sensor noise forms 1:1:3:1:1 runs by the dozen,
-// and real codes that small are found on the full or enlarged plane.
+// a candidate: below it sensor noise forms 1:1:3:1:1 runs by the dozen.
+// Codes that small on the halved plane are found on the full one.
 const minModule = 1.6
 
 // minRun is the shortest row window worth testing: a little under seven

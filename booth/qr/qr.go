@@ -4,15 +4,19 @@
 // gozxing's own detector assumes a code seen square-on: it predicts the
 // fourth corner from the other three as a parallelogram, so it misses badges
 // held at a slight tilt, and it loses most codes under three pixels per
-// module. This package finds the finder patterns itself (on a halved frame
-// first, for speed), fits the outline of each on the grey image so that their
-// corners carry the perspective, solves the perspective map from them and
-// refines it on the alignment patterns, and samples the module grid from
-// grey values. The bits then go through gozxing's format, version and
-// bit-stream parsers, with a Reed–Solomon decoder of its own that also uses
-// the modules a glare spot has washed out as erasures. Only QR codes are
-// looked for, so camera noise can never read as a 1D barcode, and a read
-// that needs nearly all of a small code's error correction is refused.
+// module. This package finds the finder patterns itself, fits the outline of
+// each on the grey image so that their corners carry the perspective, solves
+// the perspective map from them and refines it on the alignment patterns, and
+// samples the module grid from grey values. The cheap pass runs on a halved
+// frame; only while nothing is read do the full frame, a search for the
+// third finder beside two that were seen, and a second threshold follow,
+// within a fixed budget of grids per frame.
+//
+// The bits go through gozxing's format, version and bit-stream parsers, with
+// a Reed–Solomon decoder of its own that also takes the modules a glare spot
+// has washed out as erasures. Only QR codes are looked for, so camera noise
+// can never read as a 1D barcode, and a read that needs nearly all of a small
+// code's error correction is refused.
 //
 // Decode and DecodeGray keep no state between calls and may be called from
 // several goroutines at once.
@@ -60,6 +64,8 @@ type search struct {
 	tries int
 	codes []code
 	done  [][3]pt // finder centres of the triples tried
+
+	fullStats *stats // block statistics of full, once measured
 }
 
 // code is one decoded QR code and where it lies in the frame.
@@ -95,13 +101,13 @@ func (s *search) run() {
 	for lv.p.w*lv.p.h > coarsePixels && lv.p.w >= 160 && lv.p.h >= 160 {
 		lv = lv.halved()
 	}
-	fs := s.finders(lv, 3)
+	fs := s.finders(lv, byMean)
 	s.tryAll(triples(fs))
 	if len(s.codes) > 0 {
 		return
 	}
 	if lv.p != s.full {
-		more := s.finders(full, 3)
+		more := s.finders(full, byMean)
 		s.tryAll(triples(more))
 		if len(s.codes) > 0 {
 			return
@@ -120,13 +126,35 @@ func (s *search) run() {
 	}
 	if extra := s.recoverThird(fs); len(extra) > 0 {
 		s.tryAll(triples(append(fs, extra...)))
+		if len(s.codes) > 0 {
+			return
+		}
 	}
+	// Last, a threshold that a bright or dark neighbour of the code pulls
+	// less far off.
+	more := s.finders(full, byMidrange)
+	for _, f := range fs {
+		if !nearAny(more, f) {
+			more = append(more, f)
+		}
+	}
+	s.tryAll(triples(more))
 }
 
 // finders binarizes one level and returns its finder candidates in
 // full-plane coordinates.
-func (s *search) finders(l level, pow int) []finder {
-	mask := binarize(l.p, pow)
+func (s *search) finders(l level, method int) []finder {
+	var st *stats
+	if l.p == s.full {
+		// The full plane may be binarized twice; measure its blocks once.
+		if s.fullStats == nil {
+			s.fullStats = blockStats(l.p)
+		}
+		st = s.fullStats
+	} else {
+		st = blockStats(l.p)
+	}
+	mask := binarize(l.p, st, method)
 	fs := findFinders(mask, l.p.w, l.p.h)
 	for i := range fs {
 		f := &fs[i]

@@ -68,7 +68,7 @@ var frameSets = []frameSet{
 		sc.dark, sc.light = uint8(90+rng.IntN(20)), uint8(150+rng.IntN(20))
 		return sc
 	}},
-	{"hard", 100, 0.9, func(rng *rand.Rand) scene {
+	{"hard", 100, 0.95, func(rng *rand.Rand) scene {
 		// Everything at once: tilted, small, soft, grainy, sometimes glare.
 		sc := camera(1280, 720, badgeDigits(rng), uniform(rng, 3, 4.5), rng)
 		sc.tilt, sc.farSide = 0.75, rng.IntN(4)

@@ -58,7 +58,7 @@ func (s *search) thirdPlaces(a, b finder) []pt {
 	}
 	d := pb.sub(pa)
 	along := math.Abs(d.unit().dot(ux))
-	// Axis-aligned within about 20°, diagonal within about 20°.
+	// Along an axis within 20°, or diagonal within 15°.
 	switch {
 	case along > 0.94 || along < 0.34:
 		n := d.perp()

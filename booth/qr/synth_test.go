@@ -9,6 +9,11 @@ import (
 	"github.com/skip2/go-qrcode"
 )
 
+// The drawing functions below are marked go:norace: a frame belongs to the
+// one goroutine that draws and decodes it, and instrumenting every pixel
+// access would make the race-detector run of the package several times
+// slower without checking anything of the decoder.
+
 // scene describes one synthetic camera frame: a badge's QR code printed on
 // white paper, seen in perspective in front of a busy background, with the
 // faults of a cheap webcam.
@@ -24,7 +29,7 @@ type scene struct {
 	glare    bool    // a saturated ellipse over part of the code
 	dark     uint8   // grey of the printed modules
 	light    uint8   // grey of the paper
-	quadSeen [4]pt   // filled by render: corners of the code with quiet zone
+	quadSeen [4]pt   // set when drawn: corners of the code with quiet zone
 }
 
 // camera returns a scene with the mild blur and noise every webcam adds.
@@ -32,7 +37,8 @@ func camera(w, h int, text string, module float64, rng *rand.Rand) scene {
 	return scene{
 		w: w, h: h, text: text, module: module,
 		rotate: rng.Float64() * 2 * math.Pi, tilt: 1,
-		blur: uniform(rng, 0.5, 0.9), noise: uniform(rng, 2, 6), dark: uint8(20 + rng.IntN(30)), light: uint8(200 + rng.IntN(45)),
+		blur: uniform(rng, 0.5, 0.9), noise: uniform(rng, 2, 6),
+		dark: uint8(20 + rng.IntN(30)), light: uint8(200 + rng.IntN(45)),
 	}
 }
 
@@ -123,6 +129,8 @@ func background(img *image.Gray, rng *rand.Rand) {
 	}
 }
 
+// fillRect paints r of img with the grey v.
+//
 //go:norace
 func fillRect(img *image.Gray, r image.Rectangle, v uint8) {
 	r = r.Intersect(img.Rect)
@@ -196,9 +204,9 @@ func codeQuad(sc *scene, n float64, rng *rand.Rand) [4]pt {
 	depth := (1 + t) / 2 * 0.95 // foreshortened distance between the edges
 	// Far edge on the right, in units of the code side, centred at 0.
 	q := [4]pt{{-depth / 2, -0.5}, {depth / 2, -t / 2}, {depth / 2, t / 2}, {-depth / 2, 0.5}}
+	// Turned so that the wanted edge is far; the corner labels are turned
+	// back at the end, so the code's own rotation stays sc.rotate.
 	turn := []float64{0, math.Pi, math.Pi / 2, -math.Pi / 2}[sc.farSide]
-	// Rotating the far side into place turns the code itself; rotate the
-	// corner labels back so that the total in-plane rotation is sc.rotate.
 	area := 0.0
 	for i := range q {
 		area += q[i].cross(q[(i+1)%4]) / 2
