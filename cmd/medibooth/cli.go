@@ -274,6 +274,21 @@ func (m *Main) open(c common) (*data.DB, error) {
 	return data.OpenDir(dir)
 }
 
+// openEvent opens the data directory of an event that is set up; the caller
+// closes the database.
+func (m *Main) openEvent(ctx context.Context, c common) (*data.DB, *booth.Event, error) {
+	db, err := m.open(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	ev, err := db.Event(ctx)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, ev, nil
+}
+
 // print writes v as one JSON object with --json, else the text line(s).
 func (m *Main) print(c common, v any, text string) error {
 	if *c.json {

@@ -32,15 +32,11 @@ func (m *Main) runBadge(ctx context.Context, args []string) error {
 	} else if ext == ".png" && len(ids) > 1 {
 		return usagef("A PNG holds one badge; save several as a .pdf.")
 	}
-	db, err := m.open(c)
+	db, ev, err := m.openEvent(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	ev, err := db.Event(ctx)
-	if err != nil {
-		return err
-	}
 	var badges []label.Badge
 	var visitors []*booth.Visitor
 	type result struct {

@@ -46,15 +46,11 @@ func (m *Main) runCheckin(ctx context.Context, args []string) error {
 		}
 		req.At, req.Late = at, true
 	}
-	db, err := m.open(c)
+	db, ev, err := m.openEvent(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	ev, err := db.Event(ctx)
-	if err != nil {
-		return err
-	}
 	s, err := db.Checkin(ctx, req)
 	if err != nil {
 		return err

@@ -30,15 +30,11 @@ func (m *Main) runScan(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := m.open(c)
+	db, ev, err := m.openEvent(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	ev, err := db.Event(ctx)
-	if err != nil {
-		return err
-	}
 	var out struct {
 		Results []scanResult `json:"results"`
 		Errors  []string     `json:"errors,omitempty"`
