@@ -58,12 +58,13 @@ type cameraPanel struct {
 	onCode func(code string)
 	cams   cameras
 
-	content fyne.CanvasObject
-	preview *canvas.Raster
-	status  *widget.Label
-	sel     *widget.Select
-	devices []camera.Device
-	labels  []string // the picker's option for each device
+	content    fyne.CanvasObject
+	preview    *canvas.Raster
+	previewBox *fyne.Container
+	status     *widget.Label
+	sel        *widget.Select
+	devices    []camera.Device
+	labels     []string // the picker's option for each device
 
 	// mu guards what the capture goroutines share with the UI.
 	mu      sync.Mutex
@@ -88,9 +89,11 @@ func newCameraPanelWith(a *App, decode func(*image.Gray) []string, onCode func(c
 	p.status.Wrapping = fyne.TextWrapWord
 	p.sel = widget.NewSelect([]string{lang.L("Off")}, p.onPick)
 	p.sel.Selected = lang.L("Off")
-	p.content = container.NewVBox(
-		container.NewGridWrap(fyne.NewSize(previewWidth, previewHeight), p.preview),
-		p.status)
+	// The preview takes room only while a camera runs; otherwise the status
+	// line says why there is none.
+	p.previewBox = container.NewGridWrap(fyne.NewSize(previewWidth, previewHeight), p.preview)
+	p.previewBox.Hide()
+	p.content = container.NewVBox(p.previewBox, p.status)
 	go p.loadDevices(0)
 	return p
 }
@@ -234,6 +237,7 @@ func (p *cameraPanel) start(src camera.Source) {
 	released = done
 	releaseMu.Unlock()
 	p.status.SetText(lang.L("Camera: {{.Name}}", map[string]any{"Name": src.Name()}))
+	p.previewBox.Show()
 	go func() {
 		defer cancel()
 		err := sc.Run(ctx)
@@ -257,7 +261,7 @@ func (p *cameraPanel) ended(id int, err error) {
 	p.cancel = nil
 	p.frame = nil
 	p.mu.Unlock()
-	p.preview.Refresh()
+	p.previewBox.Hide()
 	if err != nil {
 		p.status.SetText(message(err))
 	} else {
@@ -276,7 +280,7 @@ func (p *cameraPanel) stop() {
 	p.mu.Unlock()
 	if cancel != nil {
 		cancel()
-		p.preview.Refresh()
+		p.previewBox.Hide()
 		p.status.SetText(lang.L("Camera off. Scan badges with the scanner or search by name."))
 	}
 }

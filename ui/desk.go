@@ -182,7 +182,7 @@ func (d *desk) buildScanSide() fyne.CanvasObject {
 	// handled exactly like one the scanner typed.
 	d.camera = newCameraPanel(d.app, qr.DecodeGray, d.onScan)
 	cameraLabel := widget.NewLabelWithStyle(lang.L("Camera"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	bottom := container.NewBorder(nil, nil, d.camera.object(), nil, container.NewVBox(cameraLabel, d.camera.picker()))
+	bottom := container.NewVBox(container.NewBorder(nil, nil, cameraLabel, nil, d.camera.picker()), d.camera.object())
 	return container.NewPadded(container.NewBorder(top, bottom, nil, nil, d.recentList))
 }
 
