@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"medibooth/booth"
+	"medibooth/data"
 	"medibooth/booth/label"
 )
 
@@ -74,10 +75,6 @@ func (m *Main) runBadge(ctx context.Context, args []string) error {
 		text.WriteString(code + "\n")
 	}
 	res.result = res.Badges[0]
-	format := "label"
-	if *sheet {
-		format = "sheet"
-	}
 	pdf := func() ([]byte, error) {
 		if *sheet {
 			return label.SheetPDF(badges, badgeFonts)
@@ -85,16 +82,16 @@ func (m *Main) runBadge(ctx context.Context, args []string) error {
 		return label.LabelPDF(badges, badgeFonts)
 	}
 	if *out != "" {
-		var data []byte
+		var b []byte
 		if ext == ".png" {
-			data, err = label.PNG(badges[0], badgeFonts)
+			b, err = label.PNG(badges[0], badgeFonts)
 		} else {
-			data, err = pdf()
+			b, err = pdf()
 		}
 		if err != nil {
 			return err
 		}
-		if err := writeFileAtomic(*out, data, 0o644); err != nil {
+		if err := writeFileAtomic(*out, b, 0o644); err != nil {
 			return err
 		}
 		res.File = *out
@@ -105,20 +102,44 @@ func (m *Main) runBadge(ctx context.Context, args []string) error {
 		}
 	}
 	if *print {
-		// A reprint is asked for, never made by accident (checked above);
-		// a print that failed is not logged.
-		data, err := pdf()
-		if err != nil {
-			return err
+		codes := make([]string, len(res.Badges))
+		for i, b := range res.Badges {
+			codes[i] = b.Code
 		}
-		if err := label.Print(ctx, data, *printer); err != nil {
+		if err := printBadges(ctx, db, visitors, codes, *sheet, *printer, *reprint); err != nil {
 			return err
-		}
-		for _, v := range visitors {
-			if _, err := db.LogPrint(ctx, v.ID, format, *printer, *reprint); err != nil {
-				return err
-			}
 		}
 	}
 	return m.print(c, res, text.String())
+}
+
+// printBadges prints visitors' badges (codes in the same order) and logs each
+// print. A reprint is asked for, never made by accident (the caller checked
+// earlier prints); a print that failed is not logged.
+func printBadges(ctx context.Context, db *data.DB, visitors []*booth.Visitor, codes []string, sheet bool, printer string, reprint bool) error {
+	ev, err := db.Event(ctx)
+	if err != nil {
+		return err
+	}
+	badges := make([]label.Badge, len(visitors))
+	for i, v := range visitors {
+		badges[i] = label.ForVisitor(v, ev, codes[i])
+	}
+	format, pdf := "label", label.LabelPDF
+	if sheet {
+		format, pdf = "sheet", label.SheetPDF
+	}
+	data, err := pdf(badges, badgeFonts)
+	if err != nil {
+		return err
+	}
+	if err := label.Print(ctx, data, printer); err != nil {
+		return err
+	}
+	for _, v := range visitors {
+		if _, err := db.LogPrint(ctx, v.ID, format, printer, reprint); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -125,11 +125,9 @@ func TestCLIBadgePrint(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	// Registered and printed in one step.
 	var v struct{ ID string }
-	c.mustJSON(&v, "visitor", "add", "--name", "김민준")
-	if exit, _, errs := c.run("badge", v.ID, "--print", "--printer", "desk-label"); exit != 0 {
-		t.Fatalf("print: %s", errs)
-	}
+	c.mustJSON(&v, "visitor", "add", "--name", "김민준", "--print", "--printer", "desk-label")
 	if b, err := os.ReadFile(got); err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
 		t.Fatalf("lp got no PDF: %v", err)
 	}
@@ -197,5 +195,22 @@ func TestCLIScanImages(t *testing.T) {
 	}
 	if exit, _, errs := c.run("scan"); exit != exitUsage {
 		t.Fatalf("scan without images: exit %d %s", exit, errs)
+	}
+}
+
+// A visitor registered with --print on a laptop without a printer stays
+// registered, and the sentence says so.
+func TestCLIVisitorAddPrintWithoutPrinter(t *testing.T) {
+	c := newCLI(t)
+	c.mustJSON(&struct{}{}, "demo")
+	t.Setenv("PATH", t.TempDir())
+	exit, _, errs := c.run("visitor", "add", "--name", "Ерлан Нұрланов", "--print")
+	if exit != exitFailure || !strings.Contains(errs, "was registered") || !strings.Contains(errs, "lp") {
+		t.Fatalf("exit %d: %s", exit, errs)
+	}
+	var found struct{ Results []struct{ ID, Name string } }
+	c.mustJSON(&found, "visitor", "find", "erlan nurl")
+	if len(found.Results) != 1 {
+		t.Fatalf("the visitor was lost: %+v", found)
 	}
 }

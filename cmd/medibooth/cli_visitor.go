@@ -29,6 +29,8 @@ func (m *Main) runVisitorAdd(ctx context.Context, args []string) error {
 	consent := fs.String("consent", "", "consents given: contact,health,transfer,marketing")
 	var share multi
 	fs.Var(&share, "share-with", "hospital the visitor allows their data to go to (repeatable)")
+	print := fs.Bool("print", false, "print the new visitor's badge")
+	printer := fs.String("printer", "", "the printer to use (default: the system's default printer)")
 	if _, err := parse(fs, args, 0, 0); err != nil {
 		return err
 	}
@@ -89,6 +91,14 @@ func (m *Main) runVisitorAdd(ctx context.Context, args []string) error {
 	code, _, err := db.BadgeCode(ctx, v.ID)
 	if err != nil {
 		return err
+	}
+	if *print {
+		// The visitor is registered whatever the printer does; a failed
+		// print says so, and "badge ID --print" tries again.
+		if err := printBadges(ctx, db, []*booth.Visitor{&v}, []string{code}, false, *printer, false); err != nil {
+			return booth.Errorf(booth.ErrorCode(err), "%s was registered (id %s), but the badge was not printed: %s",
+				v.Name, v.ID, booth.ErrorMessage(err))
+		}
 	}
 	out := struct {
 		booth.Visitor
