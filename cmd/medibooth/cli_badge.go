@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"medibooth/booth"
-	"medibooth/data"
 	"medibooth/booth/label"
+	"medibooth/data"
 )
 
 var badgeFonts = label.ShippedFonts
