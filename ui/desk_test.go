@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
 	"medibooth/booth"
@@ -326,5 +327,55 @@ func TestLanguageSwitchRebuildsDesk(t *testing.T) {
 	}
 	if p := u.fyne.Preferences().String(prefLanguage); p != Languages[len(Languages)-1].Code {
 		t.Fatalf("language preference %q not saved", p)
+	}
+}
+
+// A desk laptop joins the event from HQ's set-up file on the first-run
+// screen; a file that is not one is refused with a sentence.
+func TestSetupJoinsEventFromItsFile(t *testing.T) {
+	ctx := context.Background()
+	hq := openStore(t)
+	e := &booth.Event{Name: "KITF 2026", City: "Almaty", Country: "KZ", Start: "2026-04-22", End: "2026-04-24"}
+	if err := hq.CreateEvent(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	pkg, err := hq.Package(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := test.NewTempApp(t)
+	db := openStore(t)
+	join := func(ctx context.Context, file []byte, name string) error {
+		p, err := booth.OpenPackage(file)
+		if err != nil {
+			return err
+		}
+		_, err = db.Join(ctx, p, name)
+		return err
+	}
+	var u *App
+	var s *setup
+	act(func() {
+		u = Create(a, Config{Store: db, JoinEvent: join, LoadDemo: func(context.Context) error { return errors.New("unused") }})
+		s = u.setup
+		s.join([]byte("not a package"))
+	})
+	eventually(t, "a sentence about the file", func() bool { return s.status.Text == lang.L("This file is not a medibooth event package.") })
+	act(func() {
+		test.Type(s.laptop, "Desk 2")
+		s.join(pkg)
+	})
+	eventually(t, "the desk", func() bool { return u.desk != nil })
+	act(func() {
+		t.Cleanup(func() { act(u.desk.stop) })
+		if !strings.Contains(u.Window().Title(), "KITF 2026") || u.cfg.DeviceName != "Desk 2" {
+			t.Fatalf("title %q, laptop %q", u.Window().Title(), u.cfg.DeviceName)
+		}
+	})
+	if db.Device().Name != "Desk 2" {
+		t.Fatalf("laptop named %q", db.Device().Name)
+	}
+	if _, err := db.Issuer(ctx); err != nil {
+		t.Fatalf("no badge key after joining: %v", err)
 	}
 }

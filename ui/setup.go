@@ -2,10 +2,13 @@ package ui
 
 import (
 	"context"
+	"io"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -19,8 +22,9 @@ type setup struct {
 	content fyne.CanvasObject
 
 	name, city, country, start, end, tz *widget.Entry
+	laptop                              *widget.Entry
 	status                              *widget.Label
-	demoBtn, createBtn                  *widget.Button
+	demoBtn, createBtn, joinBtn         *widget.Button
 }
 
 func newSetup(u *App) *setup {
@@ -32,11 +36,14 @@ func newSetup(u *App) *setup {
 func (s *setup) build() fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(lang.L("Welcome to medibooth"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
-	intro := widget.NewLabel(lang.L("This laptop is not set up for an event yet. Load the demo event to try the desk, or set up a new event."))
+	intro := widget.NewLabel(lang.L("This laptop is not set up for an event yet. Join the event with the set-up file from HQ, load the demo event to try the desk, or set up a new event."))
 	intro.Wrapping = fyne.TextWrapWord
 
+	s.joinBtn = widget.NewButtonWithIcon(lang.L("Join an event with its set-up file…"), theme.FolderOpenIcon(), s.onJoin)
+	s.joinBtn.Importance = widget.HighImportance
+	s.laptop = widget.NewEntry()
+	s.laptop.SetPlaceHolder(lang.L("Name of this laptop, e.g. Desk 2"))
 	s.demoBtn = widget.NewButtonWithIcon(lang.L("Load the demo event"), theme.MediaPlayIcon(), s.onDemo)
-	s.demoBtn.Importance = widget.HighImportance
 
 	s.name = widget.NewEntry()
 	s.city = widget.NewEntry()
@@ -83,19 +90,19 @@ func (s *setup) build() fyne.CanvasObject {
 	}
 
 	box := container.NewVBox(
-		langSel, title, intro, s.demoBtn, widget.NewSeparator(),
+		langSel, title, intro, container.NewBorder(nil, nil, nil, s.joinBtn, s.laptop), s.demoBtn, widget.NewSeparator(),
 		widget.NewLabelWithStyle(lang.L("New event"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		form, s.createBtn, s.status)
 	return container.NewCenter(container.NewGridWrap(fyne.NewSize(640, 640), box))
 }
 
 func (s *setup) busy(on bool) {
-	if on {
-		s.demoBtn.Disable()
-		s.createBtn.Disable()
-	} else {
-		s.demoBtn.Enable()
-		s.createBtn.Enable()
+	for _, b := range []*widget.Button{s.demoBtn, s.createBtn, s.joinBtn} {
+		if on {
+			b.Disable()
+		} else {
+			b.Enable()
+		}
 	}
 }
 
@@ -124,6 +131,45 @@ func (s *setup) onCreate() {
 			if err != nil {
 				s.status.SetText(message(err))
 				return
+			}
+			s.app.show()
+		})
+	}()
+}
+
+func (s *setup) onJoin() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			s.status.SetText(message(booth.Errorf(booth.EINVALID, "Cannot read the set-up file: %v.", err)))
+			return
+		} else if r == nil {
+			return // cancelled
+		}
+		b, err := io.ReadAll(io.LimitReader(r, booth.MaxPackageSize+1))
+		r.Close()
+		if err != nil {
+			s.status.SetText(message(booth.Errorf(booth.EINVALID, "Cannot read the set-up file: %v.", err)))
+			return
+		}
+		s.join(b)
+	}, s.app.win)
+	d.Show()
+}
+
+// join sets the laptop up from the bytes of an event package.
+func (s *setup) join(file []byte) {
+	s.busy(true)
+	name := s.laptop.Text
+	go func() {
+		err := s.app.cfg.JoinEvent(context.Background(), file, name)
+		s.app.do(func() {
+			s.busy(false)
+			if err != nil {
+				s.status.SetText(message(err))
+				return
+			}
+			if name != "" {
+				s.app.cfg.DeviceName = strings.TrimSpace(name)
 			}
 			s.app.show()
 		})

@@ -28,6 +28,9 @@ type Config struct {
 	Store Store
 	// LoadDemo loads the embedded demo event, offered on first run.
 	LoadDemo func(ctx context.Context) error
+	// JoinEvent sets this laptop up from an event package file (the bytes of
+	// the file HQ made), naming the laptop deviceName unless it is "".
+	JoinEvent func(ctx context.Context, file []byte, deviceName string) error
 	// DeviceName is this laptop's name, shown in the header.
 	DeviceName string
 	// Printer is the printer badges go to; "" is the system's default.

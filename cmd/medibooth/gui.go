@@ -33,6 +33,14 @@ func openGUI(dir string) error {
 			_, err = db.LoadDemo(ctx, demo)
 			return err
 		},
+		JoinEvent: func(ctx context.Context, file []byte, deviceName string) error {
+			p, err := booth.OpenPackage(file)
+			if err != nil {
+				return err
+			}
+			_, err = db.Join(ctx, p, deviceName)
+			return err
+		},
 	})
 	u.Window().ShowAndRun()
 	return nil
