@@ -321,10 +321,6 @@ func (v *Verifier) Verify(code string) (*BadgeContents, error) {
 		Truncated: info&infoCut != 0, KeyID: keyID}, nil
 }
 
-// LooksLikeBadge reports whether s has the length of a signed badge code, as
-// opposed to the 13-digit visitor number; s is canonical (ParseBadge).
-func LooksLikeBadge(s string) bool { return len(s) > codeLen }
-
 // ParseBadge reads what a scanner typed and returns the canonical spelling of
 // a signed badge code: it drops one terminator and surrounding spaces, and
 // undoes the Russian and Kazakh layouts (Unscramble). It checks the shape

@@ -8,14 +8,16 @@ import (
 	"unicode/utf8"
 )
 
-// A badge code is what a visitor's QR holds and a desk scanner types. This is
-// format 1: the version digit "1", 11 random decimal digits and a Damm check
-// digit, 13 digits in all. Digits only, because a scanner on the Kazakh layout
-// garbles even digits and a short alphabet is the easiest to read back (see
-// Unscramble); random, because a code must not reveal who or how many came;
-// checked, because staff type codes from damaged badges by hand. A later
-// format (a signed one) gets another version digit, so codes of both kinds
-// can be told apart.
+// A visitor number is the short code each visitor gets at registration: the
+// version digit "1", 11 random decimal digits and a Damm check digit, 13
+// digits in all. It is printed under the badge's QR so that staff can type it
+// when a badge is damaged, and it is looked up only on a laptop that holds
+// the visitor. Digits only, because a scanner on the Kazakh layout garbles
+// even digits and a short alphabet is the easiest to read back (see
+// Unscramble); random, because it must not reveal who or how many came;
+// checked, because people type it by hand. The QR itself holds the signed
+// badge code of badge.go, which every laptop of the event verifies; the two
+// are told apart by length.
 const (
 	codeVersion = '1'
 	codeLen     = 13
