@@ -326,7 +326,7 @@ func (v *Verifier) Verify(code string) (*BadgeContents, error) {
 // undoes the Russian and Kazakh layouts (Unscramble). It checks the shape
 // only; Verify checks the rest.
 func ParseBadge(raw string) (string, error) {
-	if len(raw) > maxCodeInput*4 {
+	if len(raw) > MaxRawCode {
 		return "", Errorf(EINVALID, "The scanned text is too long to be a badge code.")
 	}
 	s := strings.TrimRight(raw, "\r\n\t")

@@ -21,7 +21,7 @@ import (
 const (
 	codeVersion = '1'
 	codeLen     = 13
-	// maxCodeInput bounds what ParseCode looks at, the same bound as MaxRawCode:
+	// maxCodeInput bounds what ParseCode looks at:
 	// a scanner left pressed against a page or a pasted document is not a code,
 	// and rejecting it early keeps the desk responsive.
 	maxCodeInput = 512

@@ -28,7 +28,9 @@ const (
 const DoubleSendWindow = 2 * time.Second
 
 // MaxRawCode bounds what is stored of a scanned code; longer input is cut.
-const MaxRawCode = 512
+// It holds a whole signed badge as a scanner types it on the Kazakh layout,
+// where most digits arrive as two-byte letters.
+const MaxRawCode = 2048
 
 // Scan is one reading of a badge code, whatever came of it. Every scan is
 // kept, with its original time and device.

@@ -257,3 +257,24 @@ func TestMigrateFromSchema1(t *testing.T) {
 		t.Fatalf("after migration: %d broken keys, version %d, %v", fk, version, err)
 	}
 }
+
+// A badge typed on the Kazakh layout is kept whole in the scan's raw input.
+func TestBadgeScanKeepsWholeRawInput(t *testing.T) {
+	ctx := context.Background()
+	db, _ := MustOpenDB(t)
+	MustEvent(t, db)
+	v := MustVisitor(t, db, "Ли")
+	code, _, err := db.BadgeCode(ctx, v.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	typed := booth.Layouts[3].Type(code)
+	s := checkin(t, db, typed+"\r")
+	stored, err := db.RecentScans(ctx, 1)
+	if err != nil || len(stored) != 1 {
+		t.Fatal(err)
+	}
+	if s.Decision != booth.Admitted || stored[0].Raw != typed || stored[0].Code != code {
+		t.Fatalf("raw of %d bytes stored as %d bytes, decision %s", len(typed), len(stored[0].Raw), s.Decision)
+	}
+}
