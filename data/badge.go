@@ -101,28 +101,50 @@ func (db *DB) BadgeCode(ctx context.Context, visitorID string) (string, *booth.V
 
 // verifier returns the badge verifier of a check-in transaction: revoked
 // keys are looked up in the same transaction, so a revocation counts from
-// the moment it is committed.
-func verifier(ctx context.Context, tx *wtx) (*booth.Verifier, error) {
-	keys, _, _, err := eventKeys(ctx, tx)
+// the moment it is committed. A failing look-up refuses the badge, and
+// failed() then returns the error, so the scan is not recorded as revoked.
+func (db *DB) verifier(ctx context.Context, tx *wtx, revoked *sql.Stmt) (v *booth.Verifier, failed func() error, err error) {
+	keys, err := db.badgeKeys(ctx, tx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var qerr error
-	return &booth.Verifier{Keys: keys, Revoked: func(id string) bool {
+	v = &booth.Verifier{Keys: keys, Revoked: func(id string) bool {
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM revoked_key WHERE key_id = ?`, id).Scan(&n); err != nil {
+		if err := revoked.QueryRowContext(ctx, id).Scan(&n); err != nil {
 			qerr = err
 			return true
 		}
 		return n > 0
-	}}, qerr
+	}}
+	return v, func() error { return qerr }, nil
+}
+
+// badgeKeys returns the event's badge keys, read once: an event's keys never
+// change once stored (storeEventKeys refuses others), so every check-in
+// after the first saves the query.
+func (db *DB) badgeKeys(ctx context.Context, q querier) (booth.EventKeys, error) {
+	db.mu.Lock()
+	keys := db.keys
+	db.mu.Unlock()
+	if keys.Valid() {
+		return keys, nil
+	}
+	keys, _, ok, err := eventKeys(ctx, q)
+	if err != nil || !ok {
+		return keys, err
+	}
+	db.mu.Lock()
+	db.keys = keys
+	db.mu.Unlock()
+	return keys, nil
 }
 
 // badgeVisitor returns the visitor a verified badge names, storing what the
 // badge tells when this laptop never saw the registration, so what it records
 // next attaches to the same visitor id.
-func badgeVisitor(ctx context.Context, tx *wtx, db *DB, c *booth.BadgeContents, at time.Time) (*booth.Visitor, error) {
-	v, err := scanVisitor(tx.QueryRowContext(ctx, `SELECT `+visitorColumns+` FROM visitor WHERE id = ?`, c.VisitorID))
+func badgeVisitor(ctx context.Context, tx *wtx, db *DB, byID *sql.Stmt, c *booth.BadgeContents, at time.Time) (*booth.Visitor, error) {
+	v, err := scanVisitor(byID.QueryRowContext(ctx, c.VisitorID))
 	if err == nil || !errors.Is(err, sql.ErrNoRows) {
 		return v, err
 	}

@@ -47,7 +47,8 @@ type DB struct {
 
 	mu     sync.Mutex
 	device booth.Device
-	event  *booth.Event // cached once known
+	event  *booth.Event    // cached once known
+	keys   booth.EventKeys // badge keys, cached once known
 	seq    atomic.Int64
 
 	stmtOnce sync.Once
@@ -98,7 +99,7 @@ func OpenDir(dir string) (*DB, error) { return Open(filepath.Join(dir, FileName)
 // Close closes every connection; the WAL is checkpointed by SQLite.
 func (db *DB) Close() error {
 	var errs []error
-	for _, st := range []*sql.Stmt{db.stmts.last, db.stmts.visitor, db.stmts.first, db.stmts.insert} {
+	for _, st := range []*sql.Stmt{db.stmts.last, db.stmts.visitor, db.stmts.visitorByID, db.stmts.revoked, db.stmts.first, db.stmts.insert} {
 		if st != nil {
 			errs = append(errs, st.Close())
 		}

@@ -93,18 +93,21 @@ func (db *DB) Checkin(ctx context.Context, req booth.CheckinRequest) (*booth.Sca
 		}
 		facts.Visitor = v
 	case code != "":
-		ver, err := verifier(ctx, tx)
+		ver, failed, err := db.verifier(ctx, tx, tx.StmtContext(ctx, st.revoked))
 		if err != nil {
 			return nil, err
 		}
 		c, verr := ver.Verify(code)
+		if err := failed(); err != nil {
+			return nil, err
+		}
 		if reason := booth.BadgeReason(verr); reason != "" {
 			facts.Invalid = reason
 			break
 		} else if verr != nil {
 			return nil, verr
 		}
-		if facts.Visitor, err = badgeVisitor(ctx, tx, db, c, at); err != nil {
+		if facts.Visitor, err = badgeVisitor(ctx, tx, db, tx.StmtContext(ctx, st.visitorByID), c, at); err != nil {
 			return nil, err
 		}
 	}
@@ -152,7 +155,7 @@ func cleanRaw(raw string) string {
 // connection: preparing them anew on every scan would cost more than the
 // queries themselves.
 type checkinStmts struct {
-	last, visitor, first, insert *sql.Stmt
+	last, visitor, visitorByID, revoked, first, insert *sql.Stmt
 }
 
 func (db *DB) checkinStmts() (*checkinStmts, error) {
@@ -166,8 +169,10 @@ func (db *DB) checkinStmts() (*checkinStmts, error) {
 			return st
 		}
 		db.stmts = checkinStmts{
-			last:    prep(`SELECT id, at, raw, code FROM scan WHERE device_id = ? ORDER BY seq DESC LIMIT 1`),
-			visitor: prep(`SELECT ` + visitorColumns + ` FROM visitor WHERE code = ?`),
+			last:        prep(`SELECT id, at, raw, code FROM scan WHERE device_id = ? ORDER BY seq DESC LIMIT 1`),
+			visitor:     prep(`SELECT ` + visitorColumns + ` FROM visitor WHERE code = ?`),
+			visitorByID: prep(`SELECT ` + visitorColumns + ` FROM visitor WHERE id = ?`),
+			revoked:     prep(`SELECT count(*) FROM revoked_key WHERE key_id = ?`),
 			first: prep(`SELECT ` + scanColumns + scanJoins + `
 				WHERE s.visitor_id = ? AND s.day = ? AND s.decision = 'admitted' ORDER BY s.at LIMIT 1`),
 			insert: prep(`INSERT INTO scan (id, at, day, raw, code, visitor_id, decision, reason, late, created_at, device_id, seq)
