@@ -34,7 +34,11 @@ type badgeView struct {
 }
 
 // showBadge renders a visitor's badge in the background and then shows it.
-func (u *App) showBadge(ev *booth.Event, visitorID string) {
+func (u *App) showBadge(ev *booth.Event, visitorID string) { u.showBadgeThen(ev, visitorID, nil) }
+
+// showBadgeThen is showBadge, then runs then on the badge shown (after a
+// registration: print it).
+func (u *App) showBadgeThen(ev *booth.Event, visitorID string, then func(*badgeView)) {
 	go func() {
 		ctx := context.Background()
 		code, v, err := u.cfg.Store.BadgeCode(ctx, visitorID)
@@ -59,6 +63,9 @@ func (u *App) showBadge(ev *booth.Event, visitorID string) {
 			bv := &badgeView{app: u, ev: ev, visitor: v, code: code, prints: prints, pdf: pdf}
 			u.badge = bv
 			bv.show(img)
+			if then != nil {
+				then(bv)
+			}
 		})
 	}()
 }

@@ -59,6 +59,7 @@ type desk struct {
 	detail      *widget.Label
 	checkinBtn  *widget.Button
 	badgeBtn    *widget.Button
+	registerBtn *widget.Button
 
 	camera *cameraPanel
 
@@ -192,7 +193,9 @@ func (d *desk) buildSearchSide() fyne.CanvasObject {
 	d.search.OnChanged = d.onSearchChanged
 	d.search.OnSubmitted = func(s string) {
 		// A badge scanned while the cursor was here is still a scan.
-		if _, err := booth.ParseCode(s); err == nil {
+		_, numErr := booth.ParseCode(s)
+		_, badgeErr := booth.ParseBadge(s)
+		if numErr == nil || badgeErr == nil {
 			d.search.SetText("")
 			d.onScan(s)
 			d.focusScan()
@@ -227,7 +230,8 @@ func (d *desk) buildSearchSide() fyne.CanvasObject {
 	d.badgeBtn.Disable()
 
 	searchLabel := widget.NewLabelWithStyle(lang.L("Find a visitor"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	top := container.NewVBox(searchLabel, d.search, d.foundStatus)
+	d.registerBtn = widget.NewButtonWithIcon(lang.L("New visitor"), theme.ContentAddIcon(), func() { d.app.showRegister(d.ev) })
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, d.registerBtn, searchLabel), d.search, d.foundStatus)
 	bottom := container.NewVBox(widget.NewSeparator(), d.detail, container.NewBorder(nil, nil, nil, d.badgeBtn, d.checkinBtn))
 	return container.NewPadded(container.NewBorder(top, bottom, nil, nil, d.foundList))
 }

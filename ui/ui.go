@@ -21,6 +21,8 @@ type Store interface {
 	booth.CheckinService
 	booth.BadgeService
 	FindVisitors(ctx context.Context, query string, limit int) ([]booth.Visitor, error)
+	CreateVisitor(ctx context.Context, v *booth.Visitor, consents []booth.Consent) error
+	Orgs(ctx context.Context, kind booth.OrgKind) ([]booth.Org, error)
 }
 
 // Config wires the screens to the rest of the app.
@@ -47,12 +49,13 @@ type Config struct {
 
 // App is the main window and the screen it shows.
 type App struct {
-	cfg   Config
-	fyne  fyne.App
-	win   fyne.Window
-	desk  *desk
-	setup *setup
-	badge *badgeView // the badge on screen, if any
+	cfg      Config
+	fyne     fyne.App
+	win      fyne.Window
+	desk     *desk
+	setup    *setup
+	badge    *badgeView    // the badge on screen, if any
+	register *registerForm // the registration form, if open
 }
 
 // uiMu is held while background work touches widgets (see do).

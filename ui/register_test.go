@@ -1,0 +1,144 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
+
+	"medibooth/booth"
+)
+
+// openRegister opens the form from the desk's button.
+func openRegister(t *testing.T, u *App) *registerForm {
+	t.Helper()
+	act(func() { test.Tap(u.desk.registerBtn) })
+	eventually(t, "the registration form", func() bool { return u.register != nil && u.register.name != nil })
+	return u.register
+}
+
+// A walk-in registered with the keyboard alone: type, tab, tick the
+// consent, Enter. The visitor is stored with each consent offered, and the
+// badge is shown and printed.
+func TestRegisterWalkInWithTheKeyboard(t *testing.T) {
+	u, db, _ := newTestDesk(t)
+	var mu sync.Mutex
+	var printed [][]byte
+	u.cfg.Print = func(_ context.Context, pdf []byte) error {
+		mu.Lock()
+		defer mu.Unlock()
+		printed = append(printed, pdf)
+		return nil
+	}
+	f := openRegister(t, u)
+	act(func() {
+		if u.win.Canvas().Focused() != f.name {
+			t.Error("the cursor is not in the name field")
+		}
+		test.Type(f.name, "Айгерим Тестова")
+		if f.latin.Text != "Aigerim Testova" {
+			t.Errorf("Latin spelling shown: %q", f.latin.Text)
+		}
+		test.Type(f.phone, "701 555 12 34")
+		test.Type(f.birth, "1990")
+		f.contact.SetChecked(true)
+		f.health.SetChecked(true)
+		f.share.SetSelected([]string{f.hospitals[0].Name})
+		f.name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	})
+	eventually(t, "the badge after registering", func() bool { return u.badge != nil && u.badge.visitor.Name == "Айгерим Тестова" })
+	eventually(t, "the badge printed", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(printed) == 1 && bytes.HasPrefix(printed[0], []byte("%PDF-"))
+	})
+	v := u.badge.visitor
+	if v.Phone != "+77015551234" || v.BirthYear != 1990 || v.Source != booth.SourceWalkIn || v.Lang != "ru" {
+		t.Fatalf("stored visitor: %+v", v)
+	}
+	cs, err := db.Consents(context.Background(), v.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, c := range cs {
+		key := string(c.Purpose)
+		if c.Purpose == booth.PurposeProvision {
+			key += ":" + c.OrgID
+		}
+		got[key] = c.Granted
+		if c.TextHash == "" || c.Lang != "ru" || c.TextVersion == "" {
+			t.Errorf("consent without its text: %+v", c)
+		}
+	}
+	want := map[string]bool{"contact": true, "health": true, "transfer": false, "marketing": false,
+		"provision:" + f.hospitals[0].ID: true}
+	if len(got) != len(want) {
+		t.Fatalf("consents %v, want %v", got, want)
+	}
+	for k, w := range want {
+		if g, ok := got[k]; !ok || g != w {
+			t.Fatalf("consents %v, want %v", got, want)
+		}
+	}
+}
+
+// Without the consent to collection and contact nothing is stored.
+func TestRegisterNeedsContactConsent(t *testing.T) {
+	u, db, _ := newTestDesk(t)
+	before, _ := db.VisitorCount(context.Background())
+	f := openRegister(t, u)
+	act(func() {
+		test.Type(f.name, "Ерлан Без Согласия")
+		f.submit()
+	})
+	act(func() {
+		if f.status.Text != lang.L("Without the consent to collection and contact the visitor cannot be registered.") {
+			t.Errorf("status: %q", f.status.Text)
+		}
+	})
+	time.Sleep(100 * time.Millisecond)
+	if after, _ := db.VisitorCount(context.Background()); after != before {
+		t.Fatalf("%d visitors stored without consent", after-before)
+	}
+	act(func() {
+		f.name.SetText("")
+		f.contact.SetChecked(true)
+		f.submit()
+		if f.status.Text == "" {
+			t.Error("no sentence for a missing name")
+		}
+	})
+}
+
+// Typing the phone of someone registered already warns, naming them.
+func TestRegisterWarnsOfDuplicates(t *testing.T) {
+	u, _, demo := newTestDesk(t)
+	var known booth.Visitor
+	for _, v := range demo.Visitors {
+		if v.Phone != "" && v.BirthYear != 0 {
+			known = v
+			break
+		}
+	}
+	f := openRegister(t, u)
+	act(func() { f.phone.SetText(known.Phone) })
+	eventually(t, "a warning naming the visitor", func() bool { return strings.Contains(f.dupes.Text, known.Name) })
+
+	// The Latin name with the birth year, phone left empty.
+	act(func() {
+		f.phone.SetText("")
+		f.name.SetText(known.NameLatin)
+		f.birth.SetText("")
+	})
+	eventually(t, "the warning gone", func() bool { return f.dupes.Text == "" })
+	act(func() { f.birth.SetText(strconv.Itoa(known.BirthYear)) })
+	eventually(t, "a warning by name and year", func() bool { return strings.Contains(f.dupes.Text, known.Name) })
+}
