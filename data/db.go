@@ -127,6 +127,9 @@ func dsn(path string, writer bool) string {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(FULL)")
 	if writer {
+		// Erased visitors' data is overwritten, not only unlinked: the file
+		// holds health-adjacent data and leaves the booth on a USB stick.
+		q.Add("_pragma", "secure_delete(1)")
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Set("_txlock", "immediate")
 	} else {

@@ -121,6 +121,11 @@ func (db *DB) Checkin(ctx context.Context, req booth.CheckinRequest) (*booth.Sca
 		s.First = first
 	}
 	s.Decision, s.Reason = booth.Decide(facts)
+	if s.Reason == booth.ReasonErased {
+		// The badge of an erased visitor still seals their name: the scan
+		// is counted, its text not kept.
+		raw, s.Raw, s.Code = "", "", ""
+	}
 	seq := db.nextSeq()
 	var visitorID any
 	if s.VisitorID != "" {

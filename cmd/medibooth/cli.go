@@ -64,6 +64,7 @@ Usage:
                         [--consent contact,health,transfer] [--share-with HOSPITAL]... [--json]
   medibooth visitor import FILE.csv|FILE.xlsx [--json]
   medibooth visitor find QUERY [--json]
+  medibooth visitor erase VISITOR_ID [--json]   erase a visitor at their request (a tombstone stays)
   medibooth badge VISITOR_ID [--out FILE.png|FILE.pdf] [--sheet] [--print] [--printer P] [--reprint]
                                              print the badge code; save or print the badge
   medibooth checkin CODE [--at TIME] [--json]   exit 0 admitted, 3 already checked in that day, 4 rejected
@@ -118,7 +119,7 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.sub(ctx, "org", rest, map[string]func(context.Context, []string) error{"add": m.runOrgAdd, "list": m.runOrgList})
 	case "visitor":
 		return m.sub(ctx, "visitor", rest, map[string]func(context.Context, []string) error{
-			"add": m.runVisitorAdd, "import": m.runVisitorImport, "find": m.runVisitorFind})
+			"add": m.runVisitorAdd, "import": m.runVisitorImport, "find": m.runVisitorFind, "erase": m.runVisitorErase})
 	case "checkin":
 		return m.runCheckin(ctx, rest)
 	case "badge":

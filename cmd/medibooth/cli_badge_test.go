@@ -214,3 +214,27 @@ func TestCLIVisitorAddPrintWithoutPrinter(t *testing.T) {
 		t.Fatalf("the visitor was lost: %+v", found)
 	}
 }
+
+func TestCLIVisitorErase(t *testing.T) {
+	c := newCLI(t)
+	c.mustJSON(&struct{}{}, "demo")
+	var v struct{ ID, Code string }
+	c.mustJSON(&v, "visitor", "add", "--name", "Динара Эрасова", "--phone", "+77017770000")
+	if exit, r := c.checkin(v.Code); exit != exitOK || r.Decision != booth.Admitted {
+		t.Fatalf("check-in: %d %+v", exit, r)
+	}
+	if exit, _, errs := c.run("visitor", "erase", v.ID); exit != exitOK {
+		t.Fatalf("erase: %s", errs)
+	}
+	var found struct{ Results []struct{ ID string } }
+	c.mustJSON(&found, "visitor", "find", "dinara erasova")
+	if len(found.Results) != 0 {
+		t.Fatalf("found after erasure: %+v", found)
+	}
+	if exit, r := c.checkin(v.Code); exit != exitRejected || r.Reason != booth.ReasonErased || r.Name != "" {
+		t.Fatalf("badge after erasure: exit %d %+v", exit, r)
+	}
+	if exit, _, _ := c.run("visitor", "erase", booth.NewID()); exit != exitFailure {
+		t.Fatalf("erase unknown: exit %d", exit)
+	}
+}

@@ -210,3 +210,23 @@ func (m *Main) runVisitorFind(ctx context.Context, args []string) error {
 	}
 	return m.print(c, out, b.String())
 }
+
+// runVisitorErase erases a visitor at their request; a tombstone stays so
+// that HQ's merge never brings the person back.
+func (m *Main) runVisitorErase(ctx context.Context, args []string) error {
+	fs := m.flags("visitor erase")
+	c := m.common(fs)
+	pos, err := parse(fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	db, err := m.open(c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.EraseVisitor(ctx, pos[0]); err != nil {
+		return err
+	}
+	return m.print(c, map[string]any{"erased": pos[0]}, fmt.Sprintf("Visitor %s erased: their name, contacts and badge texts are gone; the counts keep their visits.\n", pos[0]))
+}

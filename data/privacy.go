@@ -1,0 +1,87 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"medibooth/booth"
+)
+
+// AddConsent records a visitor's new decision about one purpose: a consent
+// given later, or a withdrawal (Granted false). Earlier records stay as
+// they are; the latest decision counts (booth.HasConsent).
+func (db *DB) AddConsent(ctx context.Context, c *booth.Consent) error {
+	if c.TextVersion == "" || c.TextHash == "" || c.Lang == "" {
+		return booth.Errorf(booth.EINVALID, "A consent record needs the version, hash and language of the text shown.")
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var erased bool
+	err = tx.QueryRowContext(ctx, `SELECT erased_at IS NOT NULL FROM visitor WHERE id = ?`, c.VisitorID).Scan(&erased)
+	if errors.Is(err, sql.ErrNoRows) {
+		return booth.Errorf(booth.ENOTFOUND, "There is no visitor with the id %q.", c.VisitorID)
+	} else if err != nil {
+		return err
+	} else if erased {
+		return booth.Errorf(booth.ECONFLICT, "This visitor's data was erased at their request.")
+	}
+	switch c.Purpose {
+	case booth.PurposeContact, booth.PurposeHealth, booth.PurposeTransfer, booth.PurposeMarketing:
+		if c.OrgID != "" {
+			return booth.Errorf(booth.EINVALID, "Only the consent to provision names a hospital.")
+		}
+	case booth.PurposeProvision:
+		var kind string
+		err := tx.QueryRowContext(ctx, `SELECT kind FROM org WHERE id = ?`, c.OrgID).Scan(&kind)
+		if err != nil || kind != string(booth.OrgHospital) {
+			return booth.Errorf(booth.EINVALID, "The consent to provision names a hospital of this event.")
+		}
+	default:
+		return booth.Errorf(booth.EINVALID, "The consent %q is not one of contact, health, provision, transfer or marketing.", c.Purpose)
+	}
+	c.ID = ""
+	if err := insertConsent(ctx, tx, db, c, false); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// EraseVisitor erases a visitor at their request. The row stays as a
+// tombstone (id, type, device, times, erased_at) so that merging laptops at
+// HQ never brings the person back; everything personal goes: name, contact
+// details, city, birth year, visitor number and search terms, the text of
+// the badge codes in their scans (a signed badge seals the name), and the
+// file names of saved badges. Scans and consent records keep only ids,
+// times and decisions, which the counts need.
+func (db *DB) EraseVisitor(ctx context.Context, visitorID string) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	now := booth.FormatTime(db.Now())
+	res, err := tx.ExecContext(ctx, `UPDATE visitor SET code = NULL, name = '', name_latin = '', phone = '', email = '',
+		messenger = '', country = '', city = '', birth_year = NULL, badge_key = NULL,
+		erased_at = coalesce(erased_at, ?), updated_at = ?, device_id = ?, seq = ? WHERE id = ?`,
+		now, now, db.Device().ID, db.nextSeq(), visitorID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return booth.Errorf(booth.ENOTFOUND, "There is no visitor with the id %q.", visitorID)
+	}
+	for _, q := range []string{
+		`DELETE FROM visitor_term WHERE visitor_id = ?`,
+		`UPDATE scan SET raw = X'', code = '' WHERE visitor_id = ?`,
+		`UPDATE badge_print SET target = '' WHERE visitor_id = ?`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, visitorID); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}

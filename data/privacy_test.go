@@ -1,0 +1,120 @@
+package data_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"medibooth/booth"
+)
+
+func TestWithdrawConsentIsANewRecord(t *testing.T) {
+	ctx := context.Background()
+	db, c := MustOpenDB(t)
+	MustEvent(t, db)
+	if err := db.CreateOrg(ctx, &booth.Org{Kind: booth.OrgHospital, Name: "Seoul Clinic"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateOrg(ctx, &booth.Org{Kind: booth.OrgAgency, Name: "Silk Way Travel"}); err != nil {
+		t.Fatal(err)
+	}
+	hospital, _ := db.FindOrg(ctx, "Seoul Clinic")
+	agency, _ := db.FindOrg(ctx, "Silk Way")
+	v := &booth.Visitor{Name: "Айгерим"}
+	given := []booth.Consent{
+		{Purpose: booth.PurposeContact, Granted: true, TextVersion: "2026-1", TextHash: "h1", Lang: "ru"},
+		{Purpose: booth.PurposeHealth, Granted: true, TextVersion: "2026-1", TextHash: "h2", Lang: "ru"},
+		{Purpose: booth.PurposeProvision, OrgID: hospital.ID, Granted: true, TextVersion: "2026-1", TextHash: "h3", Lang: "ru"},
+	}
+	if err := db.CreateVisitor(ctx, v, given); err != nil {
+		t.Fatal(err)
+	}
+	c.advance(time.Hour)
+	w := &booth.Consent{VisitorID: v.ID, Purpose: booth.PurposeHealth, Granted: false, TextVersion: "2026-1", TextHash: "h2", Lang: "ru"}
+	if err := db.AddConsent(ctx, w); err != nil {
+		t.Fatal(err)
+	}
+	cs, _ := db.Consents(ctx, v.ID)
+	if len(cs) != 4 || !cs[1].Granted || cs[3].Granted {
+		t.Fatalf("records after the withdrawal: %+v", cs)
+	}
+	if booth.HasConsent(cs, booth.PurposeHealth, "") || !booth.HasConsent(cs, booth.PurposeContact, "") ||
+		!booth.HasConsent(cs, booth.PurposeProvision, hospital.ID) {
+		t.Fatal("the latest decision does not count")
+	}
+	for name, bad := range map[string]*booth.Consent{
+		"no text":          {VisitorID: v.ID, Purpose: booth.PurposeHealth},
+		"agency provision": {VisitorID: v.ID, Purpose: booth.PurposeProvision, OrgID: agency.ID, TextVersion: "v", TextHash: "h", Lang: "ru"},
+		"unknown purpose":  {VisitorID: v.ID, Purpose: "gossip", TextVersion: "v", TextHash: "h", Lang: "ru"},
+		"unknown visitor":  {VisitorID: booth.NewID(), Purpose: booth.PurposeHealth, TextVersion: "v", TextHash: "h", Lang: "ru"},
+	} {
+		if err := db.AddConsent(ctx, bad); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// An erased visitor leaves a tombstone: no name, contact, search term or
+// badge text anywhere in the database file, while the counts stay.
+func TestEraseVisitorLeavesATombstone(t *testing.T) {
+	ctx := context.Background()
+	db, c := MustOpenDB(t)
+	MustEvent(t, db)
+	v := &booth.Visitor{Name: "Гүлназ Әбенова", Phone: "+77019998877", Email: "gulnaz@example.kz", City: "Шымкент", BirthYear: 1979}
+	if err := db.CreateVisitor(ctx, v, nil); err != nil {
+		t.Fatal(err)
+	}
+	code, _, err := db.BadgeCode(ctx, v.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := checkin(t, db, code); s.Decision != booth.Admitted {
+		t.Fatalf("check-in: %+v", s)
+	}
+	if _, err := db.LogPrint(ctx, v.ID, "pdf", "/home/desk/Gulnaz Abenova.pdf", false); err != nil {
+		t.Fatal(err)
+	}
+	c.advance(time.Hour)
+	if err := db.EraseVisitor(ctx, v.ID); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Visitor(ctx, v.ID)
+	if err != nil || !got.Erased || got.Name != "" || got.Phone != "" || got.BirthYear != 0 || got.Code != "" {
+		t.Fatalf("tombstone: %+v %v", got, err)
+	}
+	if found, _ := db.FindVisitors(ctx, "gulnaz", 5); len(found) != 0 {
+		t.Fatalf("an erased visitor is found: %+v", found)
+	}
+	if s := checkin(t, db, code+"\r"); s.Decision != booth.Rejected || s.Reason != booth.ReasonErased {
+		t.Fatalf("the erased visitor's badge: %+v", s)
+	}
+	if _, _, err := db.BadgeCode(ctx, v.ID); booth.ErrorCode(err) != booth.ECONFLICT {
+		t.Fatalf("a badge for an erased visitor: %v", err)
+	}
+	counts, _ := db.ScanCount(ctx)
+	if counts[booth.Admitted] != 1 {
+		t.Fatalf("the admitted scan is gone from the counts: %v", counts)
+	}
+	if err := db.EraseVisitor(ctx, booth.NewID()); booth.ErrorCode(err) != booth.ENOTFOUND {
+		t.Fatalf("erase an unknown visitor: %v", err)
+	}
+
+	// Nothing personal is left in the file or its WAL, not even from the
+	// scan of the erased visitor's badge after the erasure.
+	path := db.Path
+	db.Close()
+	for _, f := range []string{path, path + "-wal"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		for _, secret := range []string{"Гүлназ", "Gulnaz", "77019998877", "gulnaz@example", "Шымкент", code[:60]} {
+			if bytes.Contains(b, []byte(secret)) {
+				t.Errorf("%s still holds %q", f[strings.LastIndex(f, "/")+1:], secret)
+			}
+		}
+	}
+}
