@@ -85,3 +85,57 @@ func (db *DB) EraseVisitor(ctx context.Context, visitorID string) error {
 	}
 	return tx.Commit()
 }
+
+// UpdateVisitor stores edits of a visitor's details (id, number, source and
+// creation stay). The row carries the new time, this device and its next
+// sequence, so the newest edit wins when laptops are merged.
+func (db *DB) UpdateVisitor(ctx context.Context, v *booth.Visitor) error {
+	v.Normalize()
+	if err := v.Validate(); err != nil {
+		return err
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var by any
+	if v.BirthYear != 0 {
+		by = v.BirthYear
+	}
+	v.Updated = db.Now()
+	res, err := tx.ExecContext(ctx, `UPDATE visitor SET name = ?, name_latin = ?, phone = ?, email = ?, messenger = ?, type = ?,
+		lang = ?, country = ?, city = ?, birth_year = ?, updated_at = ?, device_id = ?, seq = ?
+		WHERE id = ? AND erased_at IS NULL`,
+		v.Name, v.NameLatin, v.Phone, v.Email, v.Messenger, v.Type, v.Lang, v.Country, v.City, by,
+		booth.FormatTime(v.Updated), db.Device().ID, db.nextSeq(), v.ID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return booth.Errorf(booth.ENOTFOUND, "There is no visitor with the id %q, or their data was erased.", v.ID)
+	}
+	if err := writeTerms(ctx, tx, v, false); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// VisitorScans lists a visitor's scans on every laptop this database knows,
+// newest first.
+func (db *DB) VisitorScans(ctx context.Context, visitorID string) ([]booth.Scan, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+scanColumns+scanJoins+` WHERE s.visitor_id = ? ORDER BY s.at DESC, s.seq DESC`, visitorID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []booth.Scan
+	for rows.Next() {
+		s, err := scanScan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *s)
+	}
+	return out, rows.Err()
+}

@@ -118,3 +118,45 @@ func TestEraseVisitorLeavesATombstone(t *testing.T) {
 		}
 	}
 }
+
+func TestUpdateVisitorAndHistory(t *testing.T) {
+	ctx := context.Background()
+	db, c := MustOpenDB(t)
+	MustEvent(t, db)
+	v := MustVisitor(t, db, "Ерлан Сейтов")
+	checkin(t, db, v.Code)
+	c.advance(24 * time.Hour)
+	checkin(t, db, v.Code)
+	edit := *v
+	edit.Name = "Ерлан Сейітов"
+	edit.NameLatin = ""
+	edit.Phone = "8 701 111 22 33"
+	if err := db.UpdateVisitor(ctx, &edit); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := db.Visitor(ctx, v.ID)
+	if got.Name != "Ерлан Сейітов" || got.NameLatin != "Erlan Seiitov" || got.Phone != "+77011112233" || got.Code != v.Code || !got.Updated.After(v.Updated) {
+		t.Fatalf("after the edit: %+v", got)
+	}
+	if found, _ := db.FindVisitors(ctx, "seiit", 5); len(found) != 1 {
+		t.Fatalf("search after the edit: %+v", found)
+	}
+	if found, _ := db.FindVisitors(ctx, "seitov", 5); len(found) != 0 {
+		t.Fatalf("the old name is still found: %+v", found)
+	}
+	edit.Name = ""
+	if err := db.UpdateVisitor(ctx, &edit); booth.ErrorCode(err) != booth.EINVALID {
+		t.Fatalf("an edit without a name: %v", err)
+	}
+	scans, err := db.VisitorScans(ctx, v.ID)
+	if err != nil || len(scans) != 2 || !scans[0].At.After(scans[1].At) || scans[0].Decision != booth.Admitted {
+		t.Fatalf("history: %+v %v", scans, err)
+	}
+	if err := db.EraseVisitor(ctx, v.ID); err != nil {
+		t.Fatal(err)
+	}
+	edit.Name = "Back Again"
+	if err := db.UpdateVisitor(ctx, &edit); booth.ErrorCode(err) != booth.ENOTFOUND {
+		t.Fatalf("an erased visitor edited: %v", err)
+	}
+}

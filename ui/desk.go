@@ -60,6 +60,7 @@ type desk struct {
 	checkinBtn  *widget.Button
 	badgeBtn    *widget.Button
 	registerBtn *widget.Button
+	detailBtn   *widget.Button
 
 	camera *cameraPanel
 
@@ -232,7 +233,14 @@ func (d *desk) buildSearchSide() fyne.CanvasObject {
 	searchLabel := widget.NewLabelWithStyle(lang.L("Find a visitor"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	d.registerBtn = widget.NewButtonWithIcon(lang.L("New visitor"), theme.ContentAddIcon(), func() { d.app.showRegister(d.ev) })
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, d.registerBtn, searchLabel), d.search, d.foundStatus)
-	bottom := container.NewVBox(widget.NewSeparator(), d.detail, container.NewBorder(nil, nil, nil, d.badgeBtn, d.checkinBtn))
+	d.detailBtn = widget.NewButtonWithIcon(lang.L("Details"), theme.AccountIcon(), func() {
+		if d.selected != nil {
+			d.app.showVisitor(d.ev, d.selected.ID, func() { d.onSearchChanged(d.search.Text) })
+		}
+	})
+	d.detailBtn.Disable()
+	bottom := container.NewVBox(widget.NewSeparator(), d.detail,
+		container.NewBorder(nil, nil, nil, container.NewHBox(d.detailBtn, d.badgeBtn), d.checkinBtn))
 	return container.NewPadded(container.NewBorder(top, bottom, nil, nil, d.foundList))
 }
 
@@ -451,6 +459,7 @@ func (d *desk) runSearch(q string, seq int) {
 		d.selected = nil
 		d.checkinBtn.Disable()
 		d.badgeBtn.Disable()
+		d.detailBtn.Disable()
 	})
 }
 
@@ -468,6 +477,7 @@ func (d *desk) onSelectFound(i widget.ListItemID) {
 	d.detail.SetText(text)
 	d.checkinBtn.Enable()
 	d.badgeBtn.Enable()
+	d.detailBtn.Enable()
 }
 
 func (d *desk) onCheckinSelected() {

@@ -22,6 +22,12 @@ type Store interface {
 	booth.BadgeService
 	FindVisitors(ctx context.Context, query string, limit int) ([]booth.Visitor, error)
 	CreateVisitor(ctx context.Context, v *booth.Visitor, consents []booth.Consent) error
+	Visitor(ctx context.Context, id string) (*booth.Visitor, error)
+	UpdateVisitor(ctx context.Context, v *booth.Visitor) error
+	EraseVisitor(ctx context.Context, id string) error
+	VisitorScans(ctx context.Context, visitorID string) ([]booth.Scan, error)
+	Consents(ctx context.Context, visitorID string) ([]booth.Consent, error)
+	AddConsent(ctx context.Context, c *booth.Consent) error
 	Orgs(ctx context.Context, kind booth.OrgKind) ([]booth.Org, error)
 }
 
@@ -56,6 +62,7 @@ type App struct {
 	setup    *setup
 	badge    *badgeView    // the badge on screen, if any
 	register *registerForm // the registration form, if open
+	visitor  *visitorView  // the visitor shown, if any
 }
 
 // uiMu is held while background work touches widgets (see do).

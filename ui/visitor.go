@@ -1,0 +1,286 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"medibooth/assets"
+	"medibooth/booth"
+)
+
+// visitorView is one visitor's details for desk staff: their data, scan
+// history and consents, with the actions a visitor may ask for at the desk:
+// correct their details, withdraw a consent, reprint the badge, or erase
+// everything about them.
+type visitorView struct {
+	app      *App
+	ev       *booth.Event
+	v        *booth.Visitor
+	scans    []booth.Scan
+	consents []booth.Consent
+	orgs     map[string]string // hospital names by id
+	onChange func()            // the desk refreshes its search
+
+	dlg    dialog.Dialog
+	status *widget.Label
+}
+
+// showVisitor loads a visitor's details in the background and shows them.
+func (u *App) showVisitor(ev *booth.Event, id string, onChange func()) {
+	go func() {
+		ctx := context.Background()
+		vw := &visitorView{app: u, ev: ev, onChange: onChange, orgs: map[string]string{}}
+		err := vw.load(ctx, id)
+		u.do(func() {
+			if err != nil {
+				log.Printf("visitor %s: %v", id, err)
+				dialog.ShowError(fmt.Errorf("%s", message(err)), u.win)
+				return
+			}
+			u.visitor = vw
+			vw.show()
+		})
+	}()
+}
+
+func (vw *visitorView) load(ctx context.Context, id string) error {
+	s := vw.app.cfg.Store
+	var err error
+	if vw.v, err = s.Visitor(ctx, id); err != nil {
+		return err
+	}
+	if vw.scans, err = s.VisitorScans(ctx, id); err != nil {
+		return err
+	}
+	if vw.consents, err = s.Consents(ctx, id); err != nil {
+		return err
+	}
+	hospitals, err := s.Orgs(ctx, booth.OrgHospital)
+	for _, h := range hospitals {
+		vw.orgs[h.ID] = h.Name
+	}
+	return err
+}
+
+func (vw *visitorView) show() {
+	v := vw.v
+	title := widget.NewLabelWithStyle(v.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameSubHeadingText
+	info := []string{v.NameLatin, visitorLine(*v)}
+	if v.Email != "" {
+		info = append(info, v.Email)
+	}
+	if v.Messenger != "" {
+		info = append(info, v.Messenger)
+	}
+	if v.Code != "" {
+		info = append(info, lang.L("Visitor number")+": "+booth.FormatCode(v.Code))
+	}
+	details := widget.NewLabel(strings.Join(info, "\n"))
+	details.Wrapping = fyne.TextWrapWord
+
+	scans := container.NewVBox(widget.NewLabelWithStyle(lang.L("Scans"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	if len(vw.scans) == 0 {
+		scans.Add(widget.NewLabel(lang.L("No scans yet.")))
+	}
+	loc := vw.ev.Location()
+	for _, s := range vw.scans {
+		line := fmt.Sprintf("%s · %s · ", s.At.In(loc).Format("02.01 15:04"), s.DeviceName)
+		switch s.Decision {
+		case booth.Admitted:
+			line += lang.L("checked in")
+		case booth.Duplicate:
+			line += lang.L("already checked in")
+		default:
+			line += lang.L(reasonTitle(s.Reason))
+		}
+		scans.Add(widget.NewLabel(line))
+	}
+
+	consents := container.NewVBox(widget.NewLabelWithStyle(lang.L("Consents"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	for _, c := range latestConsents(vw.consents) {
+		name := consentTitle(c.Purpose)
+		if c.Purpose == booth.PurposeProvision {
+			name = lang.L("Provision to {{.Hospital}}", map[string]any{"Hospital": vw.orgs[c.OrgID]})
+		}
+		state := lang.L("given {{.Time}}", map[string]any{"Time": c.At.In(loc).Format("02.01 15:04")})
+		if !c.Granted {
+			state = lang.L("not given or withdrawn {{.Time}}", map[string]any{"Time": c.At.In(loc).Format("02.01 15:04")})
+		}
+		row := widget.NewLabel(name + " — " + state)
+		row.Wrapping = fyne.TextWrapWord
+		if c.Granted {
+			c := c
+			withdraw := widget.NewButton(lang.L("Withdraw"), func() { vw.withdraw(c) })
+			consents.Add(container.NewBorder(nil, nil, nil, withdraw, row))
+		} else {
+			consents.Add(row)
+		}
+	}
+
+	vw.status = widget.NewLabel("")
+	vw.status.Wrapping = fyne.TextWrapWord
+	vw.status.Importance = widget.DangerImportance
+	edit := widget.NewButtonWithIcon(lang.L("Edit…"), theme.DocumentCreateIcon(), vw.edit)
+	badge := widget.NewButtonWithIcon(lang.L("Badge"), theme.DocumentPrintIcon(), func() { vw.app.showBadge(vw.ev, v.ID) })
+	erase := widget.NewButtonWithIcon(lang.L("Erase…"), theme.DeleteIcon(), vw.confirmErase)
+	erase.Importance = widget.DangerImportance
+	if v.Erased {
+		edit.Disable()
+		badge.Disable()
+		erase.Disable()
+	}
+	body := container.NewVScroll(container.NewVBox(title, details, widget.NewSeparator(), consents, widget.NewSeparator(), scans))
+	body.SetMinSize(fyne.NewSize(620, 460))
+	content := container.NewBorder(nil, container.NewVBox(vw.status, container.NewHBox(edit, badge, erase)), nil, nil, body)
+	vw.dlg = dialog.NewCustom(lang.L("Visitor"), lang.L("Close"), content, vw.app.win)
+	vw.dlg.Show()
+}
+
+// latestConsents returns the latest decision per purpose (and hospital).
+func latestConsents(cs []booth.Consent) []booth.Consent {
+	var out []booth.Consent
+	index := map[string]int{}
+	for _, c := range cs { // oldest first
+		key := string(c.Purpose) + "/" + c.OrgID
+		if i, ok := index[key]; ok {
+			out[i] = c
+			continue
+		}
+		index[key] = len(out)
+		out = append(out, c)
+	}
+	return out
+}
+
+// reload shows the visitor again after a change.
+func (vw *visitorView) reload() {
+	vw.dlg.Hide()
+	if vw.onChange != nil {
+		vw.onChange()
+	}
+	vw.app.showVisitor(vw.ev, vw.v.ID, vw.onChange)
+}
+
+func (vw *visitorView) withdraw(c booth.Consent) {
+	q := lang.L("Withdraw this consent? It stays in the record as withdrawn.")
+	dialog.ShowConfirm(lang.L("Withdraw"), q, func(ok bool) {
+		if !ok {
+			return
+		}
+		text, err := assets.ConsentText(string(c.Purpose), vw.v.Lang)
+		if err != nil {
+			vw.status.SetText(message(err))
+			return
+		}
+		w := &booth.Consent{VisitorID: vw.v.ID, Purpose: c.Purpose, OrgID: c.OrgID, Granted: false,
+			TextVersion: assets.ConsentVersion, TextHash: assets.Hash(text), Lang: vw.v.Lang}
+		go func() {
+			err := vw.app.cfg.Store.AddConsent(context.Background(), w)
+			vw.app.do(func() {
+				if err != nil {
+					vw.status.SetText(message(err))
+					return
+				}
+				vw.reload()
+			})
+		}()
+	}, vw.app.win)
+}
+
+func (vw *visitorView) confirmErase() {
+	q := lang.L("Erase everything about {{.Name}}? Their name, contacts and badge texts are overwritten; only the counts keep their visits. This cannot be undone.",
+		map[string]any{"Name": vw.v.Name})
+	d := dialog.NewConfirm(lang.L("Erase…"), q, func(ok bool) {
+		if !ok {
+			return
+		}
+		go func() {
+			err := vw.app.cfg.Store.EraseVisitor(context.Background(), vw.v.ID)
+			vw.app.do(func() {
+				if err != nil {
+					vw.status.SetText(message(err))
+					return
+				}
+				vw.dlg.Hide()
+				if vw.onChange != nil {
+					vw.onChange()
+				}
+			})
+		}()
+	}, vw.app.win)
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Show()
+}
+
+// edit corrects the visitor's details.
+func (vw *visitorView) edit() {
+	v := *vw.v
+	name := widget.NewEntry()
+	name.SetText(v.Name)
+	latin := widget.NewEntry()
+	latin.SetText(v.NameLatin)
+	name.OnChanged = func(s string) { latin.SetText(booth.Latin(strings.TrimSpace(s))) }
+	phone := widget.NewEntry()
+	phone.SetText(v.Phone)
+	email := widget.NewEntry()
+	email.SetText(v.Email)
+	messenger := widget.NewEntry()
+	messenger.SetText(v.Messenger)
+	city := widget.NewEntry()
+	city.SetText(v.City)
+	birth := widget.NewEntry()
+	if v.BirthYear != 0 {
+		birth.SetText(strconv.Itoa(v.BirthYear))
+	}
+	items := []*widget.FormItem{
+		widget.NewFormItem(lang.L("Name"), name),
+		widget.NewFormItem(lang.L("Latin spelling"), latin),
+		widget.NewFormItem(lang.L("Phone"), phone),
+		widget.NewFormItem(lang.L("Email"), email),
+		widget.NewFormItem(lang.L("Messenger"), messenger),
+		widget.NewFormItem(lang.L("City"), city),
+		widget.NewFormItem(lang.L("Birth year"), birth),
+	}
+	d := dialog.NewForm(lang.L("Edit…"), lang.L("Save"), lang.L("Cancel"), items, func(ok bool) {
+		if !ok {
+			return
+		}
+		v.Name, v.NameLatin, v.Phone, v.Email, v.Messenger, v.City = name.Text, latin.Text, phone.Text, email.Text, messenger.Text, city.Text
+		v.BirthYear = 0
+		if y := strings.TrimSpace(birth.Text); y != "" {
+			n, err := strconv.Atoi(y)
+			if err != nil {
+				vw.status.SetText(message(booth.Errorf(booth.EINVALID, "The birth year is a year such as 1985, nothing else.")))
+				return
+			}
+			v.BirthYear = n
+		}
+		vw.save(&v)
+	}, vw.app.win)
+	d.Resize(fyne.NewSize(560, 420))
+	d.Show()
+}
+
+func (vw *visitorView) save(v *booth.Visitor) {
+	go func() {
+		err := vw.app.cfg.Store.UpdateVisitor(context.Background(), v)
+		vw.app.do(func() {
+			if err != nil {
+				vw.status.SetText(message(err))
+				return
+			}
+			vw.reload()
+		})
+	}()
+}

@@ -1,0 +1,97 @@
+package ui
+
+import (
+	"context"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"medibooth/booth"
+)
+
+// tapConfirm taps the button labelled text in the dialog on top.
+func tapConfirm(t *testing.T, u *App, text string) {
+	t.Helper()
+	var b *widget.Button
+	eventually(t, "the question", func() bool {
+		top := u.win.Canvas().Overlays().Top()
+		if top == nil {
+			return false
+		}
+		b = findButton(top, text)
+		return b != nil
+	})
+	act(func() { test.Tap(b) })
+}
+
+// From the desk: open a visitor, withdraw a consent, then erase them.
+func TestVisitorViewWithdrawsAndErases(t *testing.T) {
+	u, db, demo := newTestDesk(t)
+	act(func() { u.switchLanguage("en") })
+	t.Cleanup(func() { act(func() { SetLanguage(DefaultLanguage) }) })
+	ctx := context.Background()
+	var v booth.Visitor
+	for _, x := range demo.Visitors {
+		cs, _ := db.Consents(ctx, x.ID)
+		if booth.HasConsent(cs, booth.PurposeHealth, "") && x.Phone != "" {
+			v = x
+			break
+		}
+	}
+	if v.ID == "" {
+		t.Fatal("no demo visitor with a health consent")
+	}
+	if s, err := db.Checkin(ctx, booth.CheckinRequest{Raw: v.Code}); err != nil || s.Decision != booth.Admitted {
+		t.Fatalf("check-in: %+v %v", s, err)
+	}
+	d := u.desk
+	act(func() { test.Type(d.search, v.Phone) })
+	eventually(t, "the visitor found", func() bool { return len(d.found) == 1 })
+	act(func() { d.foundList.Select(0) })
+	act(func() { test.Tap(d.detailBtn) })
+	eventually(t, "the visitor's details", func() bool { return u.visitor != nil && u.visitor.status != nil })
+	vw := u.visitor
+	if len(vw.scans) != 1 || vw.scans[0].Decision != booth.Admitted {
+		t.Fatalf("history: %+v", vw.scans)
+	}
+	var health booth.Consent
+	for _, c := range latestConsents(vw.consents) {
+		if c.Purpose == booth.PurposeHealth {
+			health = c
+		}
+	}
+	act(func() { vw.withdraw(health) })
+	tapConfirm(t, u, "Yes")
+	eventually(t, "the withdrawal", func() bool {
+		cs, _ := db.Consents(ctx, v.ID)
+		return !booth.HasConsent(cs, booth.PurposeHealth, "") && booth.HasConsent(cs, booth.PurposeContact, "")
+	})
+	eventually(t, "the details again", func() bool { return u.visitor != vw && u.visitor != nil && u.visitor.status != nil })
+	vw = u.visitor
+	act(func() { vw.confirmErase() })
+	tapConfirm(t, u, "Yes")
+	eventually(t, "the erasure", func() bool {
+		got, err := db.Visitor(ctx, v.ID)
+		return err == nil && got.Erased && got.Name == ""
+	})
+	eventually(t, "the search refreshed", func() bool { return len(d.found) == 0 })
+}
+
+func TestVisitorViewEdits(t *testing.T) {
+	u, db, demo := newTestDesk(t)
+	ctx := context.Background()
+	v := demo.Visitors[5]
+	act(func() { u.showVisitor(u.desk.ev, v.ID, nil) })
+	eventually(t, "the visitor's details", func() bool { return u.visitor != nil && u.visitor.status != nil })
+	edited := *u.visitor.v
+	edited.City = "Turkistan"
+	act(func() { u.visitor.save(&edited) })
+	eventually(t, "the edit stored", func() bool {
+		got, _ := db.Visitor(ctx, v.ID)
+		return got.City == "Turkistan"
+	})
+	edited.Name = ""
+	act(func() { u.visitor.save(&edited) })
+	eventually(t, "a sentence for the missing name", func() bool { return u.visitor.status.Text != "" })
+}
