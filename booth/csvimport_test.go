@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -92,7 +93,7 @@ func wantVisitor(t *testing.T, got, want Visitor) {
 	t.Helper()
 	g := got
 	g.NameLatin = "" // another file's business
-	if g != want {
+	if !reflect.DeepEqual(g, want) {
 		t.Errorf("visitor\n got %+v\nwant %+v", g, want)
 	}
 }
@@ -495,7 +496,7 @@ func FuzzParseVisitorsCSV(f *testing.F) {
 			// Normalizing again changes nothing.
 			w := v
 			w.Normalize()
-			if w != v {
+			if !reflect.DeepEqual(w, v) {
 				t.Fatalf("visitor %d not normalized: %+v", i, v)
 			}
 		}

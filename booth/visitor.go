@@ -67,6 +67,9 @@ type Visitor struct {
 	Country   string      `json:"country,omitempty"`
 	City      string      `json:"city,omitempty"`
 	BirthYear int         `json:"birth_year,omitempty"`
+	// Interests are the specialties the visitor asked about (department
+	// names of the event's hospitals, e.g. Cardiology).
+	Interests []string `json:"interests,omitempty"`
 	Source    Source      `json:"source"`
 	Created   time.Time   `json:"created"`
 	Updated   time.Time   `json:"updated"`
@@ -84,6 +87,16 @@ func (v *Visitor) Normalize() {
 	}
 	v.NameLatin = strings.Join(strings.Fields(v.NameLatin), " ")
 	v.Phone = NormalizePhone(v.Phone)
+	seen := map[string]bool{}
+	var interests []string
+	for _, s := range v.Interests {
+		s = strings.Join(strings.Fields(s), " ")
+		if s != "" && !seen[strings.ToLower(s)] {
+			seen[strings.ToLower(s)] = true
+			interests = append(interests, s)
+		}
+	}
+	v.Interests = interests
 	v.Email = strings.ToLower(strings.TrimSpace(v.Email))
 	v.Messenger = strings.TrimSpace(v.Messenger)
 	v.Country = strings.ToUpper(strings.TrimSpace(v.Country))

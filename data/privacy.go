@@ -76,6 +76,7 @@ func (db *DB) EraseVisitor(ctx context.Context, visitorID string) error {
 	}
 	for _, q := range []string{
 		`DELETE FROM visitor_term WHERE visitor_id = ?`,
+		`DELETE FROM visitor_interest WHERE visitor_id = ?`,
 		`UPDATE scan SET raw = X'', code = '' WHERE visitor_id = ?`,
 		`UPDATE badge_print SET target = '' WHERE visitor_id = ?`,
 	} {

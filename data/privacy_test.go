@@ -160,3 +160,36 @@ func TestUpdateVisitorAndHistory(t *testing.T) {
 		t.Fatalf("an erased visitor edited: %v", err)
 	}
 }
+
+func TestInterestsAreStoredAndErased(t *testing.T) {
+	ctx := context.Background()
+	db, _ := MustOpenDB(t)
+	MustEvent(t, db)
+	for _, h := range []booth.Org{
+		{Kind: booth.OrgHospital, Name: "Seoul Clinic", Departments: []booth.Department{{Name: "Cardiology"}, {Name: "Dermatology"}}},
+		{Kind: booth.OrgHospital, Name: "Busan Clinic", Departments: []booth.Department{{Name: "cardiology"}, {Name: "Oncology"}}},
+		{Kind: booth.OrgFirm, Name: "Hanbit Pharma", Departments: []booth.Department{{Name: "Sales"}}},
+	} {
+		if err := db.CreateOrg(ctx, &h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sp, err := db.Specialties(ctx)
+	if err != nil || strings.Join(sp, ",") != "Cardiology,Dermatology,Oncology" {
+		t.Fatalf("specialties: %v %v", sp, err)
+	}
+	v := &booth.Visitor{Name: "Айгерим", Interests: []string{"Oncology", " Cardiology ", "oncology"}}
+	if err := db.CreateVisitor(ctx, v, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := db.Visitor(ctx, v.ID)
+	if strings.Join(got.Interests, ",") != "Cardiology,Oncology" {
+		t.Fatalf("interests: %v", got.Interests)
+	}
+	if err := db.EraseVisitor(ctx, v.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.Visitor(ctx, v.ID); len(got.Interests) != 0 {
+		t.Fatalf("interests kept after erasure: %v", got.Interests)
+	}
+}

@@ -158,6 +158,12 @@ func insertVisitor(ctx context.Context, tx *wtx, db *DB, v *booth.Visitor, ignor
 	if err != nil {
 		return fmt.Errorf("store visitor %s: %w", v.Name, err)
 	}
+	for _, sp := range v.Interests {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO visitor_interest (visitor_id, specialty, created_at, device_id, seq) VALUES (?, ?, ?, ?, ?)`,
+			v.ID, sp, booth.FormatTime(v.Created), v.DeviceID, seq); err != nil {
+			return err
+		}
+	}
 	return writeTerms(ctx, tx, v, true)
 }
 
@@ -185,8 +191,42 @@ func (db *DB) Visitor(ctx context.Context, id string) (*booth.Visitor, error) {
 	v, err := scanVisitor(db.r.QueryRowContext(ctx, `SELECT `+visitorColumns+` FROM visitor WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, booth.Errorf(booth.ENOTFOUND, "There is no visitor with the id %q.", id)
+	} else if err != nil {
+		return nil, err
 	}
-	return v, err
+	rows, err := db.r.QueryContext(ctx, `SELECT specialty FROM visitor_interest WHERE visitor_id = ? ORDER BY specialty`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		v.Interests = append(v.Interests, s)
+	}
+	return v, rows.Err()
+}
+
+// Specialties lists the departments of the event's hospitals by name, each
+// name once: what a visitor may say they are interested in.
+func (db *DB) Specialties(ctx context.Context) ([]string, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT min(d.name) FROM department d JOIN org o ON o.id = d.org_id
+		WHERE o.kind = 'hospital' GROUP BY d.name_fold ORDER BY d.name_fold`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
 }
 
 // VisitorCount returns how many visitors (not erased) are registered.

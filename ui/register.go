@@ -43,8 +43,9 @@ type registerForm struct {
 	latin, dupes, status                                *widget.Label
 	typeSel, langSel                                    *widget.Select
 	contact, health, transfer, marketing                *widget.Check
-	share                                               *widget.CheckGroup
+	share, interests                                    *widget.CheckGroup
 	hospitals                                           []booth.Org
+	specialties                                         []string
 	submitBtn                                           *widget.Button
 	dlg                                                 dialog.Dialog
 
@@ -57,12 +58,17 @@ type registerForm struct {
 // showRegister opens the registration form over the desk.
 func (u *App) showRegister(ev *booth.Event) {
 	go func() {
-		hospitals, err := u.cfg.Store.Orgs(context.Background(), booth.OrgHospital)
+		ctx := context.Background()
+		hospitals, err := u.cfg.Store.Orgs(ctx, booth.OrgHospital)
+		if err != nil {
+			log.Printf("hospitals: %v", err)
+		}
+		specialties, err := u.cfg.Store.Specialties(ctx)
+		if err != nil {
+			log.Printf("specialties: %v", err)
+		}
 		u.do(func() {
-			if err != nil {
-				log.Printf("hospitals: %v", err)
-			}
-			f := &registerForm{app: u, ev: ev, hospitals: hospitals}
+			f := &registerForm{app: u, ev: ev, hospitals: hospitals, specialties: specialties}
 			u.register = f
 			f.show()
 		})
@@ -119,6 +125,8 @@ func (f *registerForm) show() {
 		names[i] = h.Name
 	}
 	f.share = widget.NewCheckGroup(names, nil)
+	f.interests = widget.NewCheckGroup(f.specialties, nil)
+	f.interests.Horizontal = true
 	f.langSel.SetSelectedIndex(0) // after the checks exist: it labels them
 
 	form := widget.NewForm(
@@ -140,6 +148,10 @@ func (f *registerForm) show() {
 		f.consentRow(f.transfer, booth.PurposeTransfer),
 		f.consentRow(f.marketing, booth.PurposeMarketing),
 	)
+	if len(f.specialties) > 0 {
+		consents.Add(widget.NewLabelWithStyle(lang.L("Specialties of interest"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		consents.Add(f.interests)
+	}
 	if len(f.hospitals) > 0 {
 		consents.Add(widget.NewLabelWithStyle(lang.L("Hospitals the visitor's data may be given to"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		consents.Add(f.share)
@@ -215,7 +227,8 @@ func (f *registerForm) visitorLang() string {
 // visitor reads the form into a visitor.
 func (f *registerForm) visitor() (*booth.Visitor, error) {
 	v := &booth.Visitor{Name: f.name.Text, Phone: f.phone.Text, Email: f.email.Text, Messenger: f.messenger.Text,
-		Lang: f.visitorLang(), Country: f.country.Text, City: f.city.Text, Source: booth.SourceWalkIn}
+		Lang: f.visitorLang(), Country: f.country.Text, City: f.city.Text, Source: booth.SourceWalkIn,
+		Interests: append([]string(nil), f.interests.Selected...)}
 	v.Type = booth.VisitorTypes[max(0, f.typeSel.SelectedIndex())]
 	if y := strings.TrimSpace(f.birth.Text); y != "" {
 		n, err := strconv.Atoi(y)

@@ -51,6 +51,7 @@ func TestRegisterWalkInWithTheKeyboard(t *testing.T) {
 		f.contact.SetChecked(true)
 		f.health.SetChecked(true)
 		f.share.SetSelected([]string{f.hospitals[0].Name})
+		f.interests.SetSelected([]string{f.specialties[0]})
 		f.name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	})
 	eventually(t, "the badge after registering", func() bool { return u.badge != nil && u.badge.visitor.Name == "Айгерим Тестова" })
@@ -60,6 +61,9 @@ func TestRegisterWalkInWithTheKeyboard(t *testing.T) {
 		return len(printed) == 1 && bytes.HasPrefix(printed[0], []byte("%PDF-"))
 	})
 	v := u.badge.visitor
+	if stored, _ := db.Visitor(context.Background(), v.ID); len(stored.Interests) != 1 || stored.Interests[0] != f.specialties[0] {
+		t.Fatalf("interests: %v", stored.Interests)
+	}
 	if v.Phone != "+77015551234" || v.BirthYear != 1990 || v.Source != booth.SourceWalkIn || v.Lang != "ru" {
 		t.Fatalf("stored visitor: %+v", v)
 	}

@@ -28,6 +28,7 @@ type Store interface {
 	VisitorScans(ctx context.Context, visitorID string) ([]booth.Scan, error)
 	Consents(ctx context.Context, visitorID string) ([]booth.Consent, error)
 	AddConsent(ctx context.Context, c *booth.Consent) error
+	Specialties(ctx context.Context) ([]string, error)
 	Orgs(ctx context.Context, kind booth.OrgKind) ([]booth.Org, error)
 }
 

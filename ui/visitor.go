@@ -83,6 +83,9 @@ func (vw *visitorView) show() {
 	if v.Messenger != "" {
 		info = append(info, v.Messenger)
 	}
+	if len(v.Interests) > 0 {
+		info = append(info, lang.L("Specialties of interest")+": "+strings.Join(v.Interests, ", "))
+	}
 	if v.Code != "" {
 		info = append(info, lang.L("Visitor number")+": "+booth.FormatCode(v.Code))
 	}

@@ -61,7 +61,8 @@ Usage:
   medibooth org list [--kind hospital|agency|firm] [--json]
   medibooth visitor add --name N [--phone P] [--email E] [--type patient|companion|agency|media|other]
                         [--lang ru|kk|en|ko] [--country CC] [--city C] [--birth-year YYYY]
-                        [--consent contact,health,transfer] [--share-with HOSPITAL]... [--json]
+                        [--consent contact,health,transfer] [--share-with HOSPITAL]... [--interest SPECIALTY]...
+                        [--print [--printer P]] [--json]
   medibooth visitor import FILE.csv|FILE.xlsx [--json]
   medibooth visitor find QUERY [--json]
   medibooth visitor erase VISITOR_ID [--json]   erase a visitor at their request (a tombstone stays)

@@ -29,6 +29,8 @@ func (m *Main) runVisitorAdd(ctx context.Context, args []string) error {
 	consent := fs.String("consent", "", "consents given: contact,health,transfer,marketing")
 	var share multi
 	fs.Var(&share, "share-with", "hospital the visitor allows their data to go to (repeatable)")
+	var interests multi
+	fs.Var(&interests, "interest", "a specialty the visitor asks about, e.g. Cardiology (repeatable)")
 	print := fs.Bool("print", false, "print the new visitor's badge")
 	printer := fs.String("printer", "", "the printer to use (default: the system's default printer)")
 	if _, err := parse(fs, args, 0, 0); err != nil {
@@ -37,6 +39,7 @@ func (m *Main) runVisitorAdd(ctx context.Context, args []string) error {
 	if strings.TrimSpace(v.Name) == "" {
 		return usagef("\"visitor add\" needs --name.")
 	}
+	v.Interests = interests
 	var err error
 	if v.Type, err = booth.ParseVisitorType(*typ); err != nil {
 		return err
