@@ -69,12 +69,12 @@ type Visitor struct {
 	BirthYear int         `json:"birth_year,omitempty"`
 	// Interests are the specialties the visitor asked about (department
 	// names of the event's hospitals, e.g. Cardiology).
-	Interests []string `json:"interests,omitempty"`
-	Source    Source      `json:"source"`
-	Created   time.Time   `json:"created"`
-	Updated   time.Time   `json:"updated"`
-	DeviceID  string      `json:"device_id"`
-	Erased    bool        `json:"erased,omitempty"`
+	Interests []string  `json:"interests,omitempty"`
+	Source    Source    `json:"source"`
+	Created   time.Time `json:"created"`
+	Updated   time.Time `json:"updated"`
+	DeviceID  string    `json:"device_id"`
+	Erased    bool      `json:"erased,omitempty"`
 }
 
 // Normalize trims every field, fills the transliteration and brings phone,
