@@ -126,7 +126,6 @@ func (f *registerForm) show() {
 	}
 	f.share = widget.NewCheckGroup(names, nil)
 	f.interests = widget.NewCheckGroup(f.specialties, nil)
-	f.interests.Horizontal = true
 	f.langSel.SetSelectedIndex(0) // after the checks exist: it labels them
 
 	form := widget.NewForm(
