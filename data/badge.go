@@ -200,19 +200,11 @@ func (db *DB) DeviceKeys(ctx context.Context) ([]DeviceKey, error) {
 		UNION ALL
 		SELECT r.key_id, '', '', 0, 1 FROM revoked_key r WHERE r.key_id NOT IN (SELECT key_id FROM device_key)
 		ORDER BY 1`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []DeviceKey
-	for rows.Next() {
+	return collect(rows, err, func(rows *sql.Rows) (DeviceKey, error) {
 		var k DeviceKey
-		if err := rows.Scan(&k.KeyID, &k.DeviceID, &k.Device, &k.Own, &k.Revoked); err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
+		err := rows.Scan(&k.KeyID, &k.DeviceID, &k.Device, &k.Own, &k.Revoked)
+		return k, err
+	})
 }
 
 // LogPrint records a badge printed or saved. A visitor's second and later
@@ -253,21 +245,13 @@ func (db *DB) LogPrint(ctx context.Context, visitorID, format, target string, re
 func (db *DB) Prints(ctx context.Context, visitorID string) ([]booth.BadgePrint, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT id, visitor_id, format, target, reprint, at, device_id FROM badge_print
 		WHERE visitor_id = ? ORDER BY at, seq`, visitorID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []booth.BadgePrint
-	for rows.Next() {
+	return collect(rows, err, func(rows *sql.Rows) (booth.BadgePrint, error) {
 		var p booth.BadgePrint
 		var at string
-		if err := rows.Scan(&p.ID, &p.VisitorID, &p.Format, &p.Target, &p.Reprint, &at, &p.DeviceID); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&p.ID, &p.VisitorID, &p.Format, &p.Target, &p.Reprint, &at, &p.DeviceID)
 		p.At, _ = booth.ParseTime(at)
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return p, err
+	})
 }
 
 var _ booth.BadgeService = (*DB)(nil)

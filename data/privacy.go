@@ -126,17 +126,5 @@ func (db *DB) UpdateVisitor(ctx context.Context, v *booth.Visitor) error {
 // newest first.
 func (db *DB) VisitorScans(ctx context.Context, visitorID string) ([]booth.Scan, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT `+scanColumns+scanJoins+` WHERE s.visitor_id = ? ORDER BY s.at DESC, s.seq DESC`, visitorID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []booth.Scan
-	for rows.Next() {
-		s, err := scanScan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *s)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanScanRow)
 }

@@ -207,19 +207,7 @@ func lastScan(ctx context.Context, st *sql.Stmt, deviceID string) (*booth.Scan, 
 // RecentScans returns this laptop's latest n scans, newest first.
 func (db *DB) RecentScans(ctx context.Context, n int) ([]booth.Scan, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT `+scanColumns+scanJoins+` WHERE s.device_id = ? ORDER BY s.seq DESC LIMIT ?`, db.Device().ID, n)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []booth.Scan
-	for rows.Next() {
-		s, err := scanScan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *s)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanScanRow)
 }
 
 // DayCounts returns the counters of one event-local day over every scan this

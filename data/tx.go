@@ -3,6 +3,8 @@ package data
 import (
 	"context"
 	"database/sql"
+
+	"medibooth/booth"
 )
 
 // wtx is a write transaction that prepares each distinct statement once:
@@ -62,4 +64,37 @@ func (t *wtx) QueryContext(ctx context.Context, query string, args ...any) (*sql
 		return nil, err
 	}
 	return s.QueryContext(ctx, args...)
+}
+
+// collect reads every row of a query with scan; err is the query's own.
+func collect[T any](rows *sql.Rows, err error, scan func(*sql.Rows) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// scanString reads a one-column text row.
+func scanString(rows *sql.Rows) (string, error) {
+	var s string
+	err := rows.Scan(&s)
+	return s, err
+}
+
+// scanScanRow reads a row of scanColumns.
+func scanScanRow(rows *sql.Rows) (booth.Scan, error) {
+	s, err := scanScan(rows)
+	if err != nil {
+		return booth.Scan{}, err
+	}
+	return *s, nil
 }

@@ -195,18 +195,8 @@ func (db *DB) Visitor(ctx context.Context, id string) (*booth.Visitor, error) {
 		return nil, err
 	}
 	rows, err := db.r.QueryContext(ctx, `SELECT specialty FROM visitor_interest WHERE visitor_id = ? ORDER BY specialty`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		v.Interests = append(v.Interests, s)
-	}
-	return v, rows.Err()
+	v.Interests, err = collect(rows, err, scanString)
+	return v, err
 }
 
 // Specialties lists the departments of the event's hospitals by name, each
@@ -214,19 +204,7 @@ func (db *DB) Visitor(ctx context.Context, id string) (*booth.Visitor, error) {
 func (db *DB) Specialties(ctx context.Context) ([]string, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT min(d.name) FROM department d JOIN org o ON o.id = d.org_id
 		WHERE o.kind = 'hospital' GROUP BY d.name_fold ORDER BY d.name_fold`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanString)
 }
 
 // VisitorCount returns how many visitors (not erased) are registered.
