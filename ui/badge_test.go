@@ -45,20 +45,43 @@ func findButton(o fyne.CanvasObject, text string) *widget.Button {
 	return nil
 }
 
+// printer stands in for the system's printer.
+type printer struct {
+	mu   sync.Mutex
+	docs [][]byte
+}
+
+// fakePrinter makes u print to a printer the test reads.
+func fakePrinter(u *App) *printer {
+	p := &printer{}
+	u.cfg.Print = func(_ context.Context, pdf []byte) error {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.docs = append(p.docs, pdf)
+		return nil
+	}
+	return p
+}
+
+// pdfs counts the documents printed, -1 if one is not a PDF.
+func (p *printer) pdfs() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, d := range p.docs {
+		if !bytes.HasPrefix(d, []byte("%PDF-")) {
+			return -1
+		}
+	}
+	return len(p.docs)
+}
+
 // From the desk: find a visitor, open the badge, print it; a second print is
 // a reprint that asks first; both reach the printer and the print log.
 func TestDeskPrintsAndReprintsABadge(t *testing.T) {
 	u, db, _ := newTestDesk(t)
 	act(func() { u.switchLanguage("en") })
 	t.Cleanup(func() { act(func() { SetLanguage(DefaultLanguage) }) })
-	var mu sync.Mutex
-	var printed [][]byte
-	u.cfg.Print = func(_ context.Context, pdf []byte) error {
-		mu.Lock()
-		defer mu.Unlock()
-		printed = append(printed, pdf)
-		return nil
-	}
+	printer := fakePrinter(u)
 	d := u.desk
 	act(func() { test.Type(d.search, "aigerim nurl") })
 	eventually(t, "search results", func() bool { return len(d.found) == 1 })
@@ -75,11 +98,9 @@ func TestDeskPrintsAndReprintsABadge(t *testing.T) {
 		test.Tap(bv.printBtn)
 	})
 	eventually(t, "the first print", func() bool { return bv.printBtn.Text == "Reprint badge" })
-	mu.Lock()
-	if len(printed) != 1 || !bytes.HasPrefix(printed[0], []byte("%PDF-")) {
-		t.Fatalf("printer got %d documents", len(printed))
+	if n := printer.pdfs(); n != 1 {
+		t.Fatalf("printer got %d documents", n)
 	}
-	mu.Unlock()
 
 	// The reprint asks first.
 	act(func() { test.Tap(bv.printBtn) })
@@ -94,9 +115,7 @@ func TestDeskPrintsAndReprintsABadge(t *testing.T) {
 	})
 	act(func() { test.Tap(yes) })
 	eventually(t, "the reprint", func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return len(printed) == 2
+		return printer.pdfs() == 2
 	})
 	eventually(t, "the print log", func() bool {
 		ps, _ := db.Prints(context.Background(), id)

@@ -1,11 +1,9 @@
 package ui
 
 import (
-	"bytes"
 	"context"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -29,14 +27,7 @@ func openRegister(t *testing.T, u *App) *registerForm {
 // badge is shown and printed.
 func TestRegisterWalkInWithTheKeyboard(t *testing.T) {
 	u, db, _ := newTestDesk(t)
-	var mu sync.Mutex
-	var printed [][]byte
-	u.cfg.Print = func(_ context.Context, pdf []byte) error {
-		mu.Lock()
-		defer mu.Unlock()
-		printed = append(printed, pdf)
-		return nil
-	}
+	printer := fakePrinter(u)
 	f := openRegister(t, u)
 	act(func() {
 		if u.win.Canvas().Focused() != f.name {
@@ -56,9 +47,7 @@ func TestRegisterWalkInWithTheKeyboard(t *testing.T) {
 	})
 	eventually(t, "the badge after registering", func() bool { return u.badge != nil && u.badge.visitor.Name == "Айгерим Тестова" })
 	eventually(t, "the badge printed", func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return len(printed) == 1 && bytes.HasPrefix(printed[0], []byte("%PDF-"))
+		return printer.pdfs() == 1
 	})
 	v := u.badge.visitor
 	if stored, _ := db.Visitor(context.Background(), v.ID); len(stored.Interests) != 1 || stored.Interests[0] != f.specialties[0] {
