@@ -71,3 +71,33 @@ func HasConsent(cs []Consent, purpose Purpose, orgID string) bool {
 	}
 	return last != nil && last.Granted
 }
+
+// The consent rules. Each returns nil when the visitor's consent records cs
+// allow the act, else one sentence saying which consent is missing.
+
+// CheckRegistration: nobody is registered without consent to the
+// collection of their data and to being contacted.
+func CheckRegistration(cs []Consent) error {
+	if !HasConsent(cs, PurposeContact, "") {
+		return Errorf(ECONFLICT, "Without the consent to collection and contact the visitor cannot be registered.")
+	}
+	return nil
+}
+
+// CheckHealth: no health note is written without consent to health
+// information.
+func CheckHealth(cs []Consent) error {
+	if !HasConsent(cs, PurposeHealth, "") {
+		return Errorf(ECONFLICT, "The visitor has not consented to health information being recorded; ask them first.")
+	}
+	return nil
+}
+
+// CheckProvision: nothing about a visitor goes to a hospital without their
+// consent to provision to that very hospital.
+func CheckProvision(cs []Consent, hospitalID string) error {
+	if hospitalID == "" || !HasConsent(cs, PurposeProvision, hospitalID) {
+		return Errorf(ECONFLICT, "The visitor has not consented to their data going to this hospital.")
+	}
+	return nil
+}

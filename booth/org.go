@@ -67,27 +67,6 @@ func (o *Org) Validate() error {
 	return nil
 }
 
-// Role is what a staff member may do.
-type Role string
-
-// Staff roles.
-const (
-	RoleDesk        Role = "desk"
-	RoleDoctor      Role = "doctor"
-	RoleCoordinator Role = "coordinator"
-	RoleAdmin       Role = "admin"
-)
-
-// Staff is a person working at the booth. Doctors and coordinators belong to
-// one hospital.
-type Staff struct {
-	ID     string `json:"id"`
-	OrgID  string `json:"org_id,omitempty"`
-	Name   string `json:"name"`
-	Role   Role   `json:"role"`
-	Device string `json:"device_id"`
-}
-
 // OrgService keeps organisations, departments and staff.
 type OrgService interface {
 	// CreateOrg stores o with its departments. ECONFLICT when an organisation
@@ -98,6 +77,4 @@ type OrgService interface {
 	// FindOrg returns the organisation whose id or name (case-insensitive) is
 	// s; ENOTFOUND when there is none.
 	FindOrg(ctx context.Context, s string) (*Org, error)
-	// CreateStaff stores a staff member.
-	CreateStaff(ctx context.Context, s *Staff) error
 }

@@ -232,9 +232,9 @@ func (db *DB) LogPrint(ctx context.Context, visitorID, format, target string, re
 	}
 	p := &booth.BadgePrint{ID: booth.NewID(), VisitorID: visitorID, Format: format, Target: target, Reprint: paper && before > 0,
 		At: db.Now(), DeviceID: db.Device().ID}
-	_, err = tx.ExecContext(ctx, `INSERT INTO badge_print (id, visitor_id, format, target, reprint, at, created_at, device_id, seq)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, p.VisitorID, p.Format, p.Target, p.Reprint,
-		booth.FormatTime(p.At), booth.FormatTime(p.At), p.DeviceID, db.nextSeq())
+	_, err = tx.ExecContext(ctx, `INSERT INTO badge_print (id, visitor_id, format, target, reprint, at, staff_id, created_at, device_id, seq)
+		VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?, ?, ?)`, p.ID, p.VisitorID, p.Format, p.Target, p.Reprint,
+		booth.FormatTime(p.At), staffID(ctx), booth.FormatTime(p.At), p.DeviceID, db.nextSeq())
 	if err != nil {
 		return nil, err
 	}

@@ -41,6 +41,9 @@ type DB struct {
 	Path string
 	// Now is the clock; tests set it.
 	Now func() time.Time
+	// PINCost is the argon2id cost of new PIN hashes; zero means
+	// booth.DefaultPINCost. Tests make it cheap.
+	PINCost booth.PINCost
 
 	w *sql.DB // the one writer connection
 	r *sql.DB // readers

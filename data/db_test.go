@@ -45,11 +45,16 @@ func MustEvent(tb testing.TB, db *data.DB) *booth.Event {
 	return e
 }
 
+// Agreed is the consent every registration needs: collection and contact.
+func Agreed() []booth.Consent {
+	return []booth.Consent{{Purpose: booth.PurposeContact, Granted: true, TextVersion: "test", TextHash: "test", Lang: "en"}}
+}
+
 // MustVisitor registers a visitor.
 func MustVisitor(tb testing.TB, db *data.DB, name string) *booth.Visitor {
 	tb.Helper()
 	v := &booth.Visitor{Name: name}
-	if err := db.CreateVisitor(context.Background(), v, nil); err != nil {
+	if err := db.CreateVisitor(context.Background(), v, Agreed()); err != nil {
 		tb.Fatal(err)
 	}
 	return v

@@ -42,7 +42,7 @@ func (db *DB) LoadDemo(ctx context.Context, d *booth.Demo) (DemoResult, error) {
 	}
 	for i := range d.Staff {
 		s := d.Staff[i]
-		if err := insertStaff(ctx, tx, db, &s, true); err != nil {
+		if err := insertStaff(ctx, tx, db, &s, "", true); err != nil {
 			return res, err
 		}
 	}

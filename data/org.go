@@ -150,41 +150,6 @@ func (db *DB) FindOrg(ctx context.Context, s string) (*booth.Org, error) {
 	return nil, booth.Errorf(booth.EINVALID, "%q could be any of: %s. Give more of the name, or the id.", s, strings.Join(names, "; "))
 }
 
-// CreateStaff stores a staff member.
-func (db *DB) CreateStaff(ctx context.Context, s *booth.Staff) error {
-	s.Name = strings.TrimSpace(s.Name)
-	if s.Name == "" {
-		return booth.Errorf(booth.EINVALID, "A staff member needs a name.")
-	}
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := insertStaff(ctx, tx, db, s, false); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
-func insertStaff(ctx context.Context, tx *wtx, db *DB, s *booth.Staff, ignore bool) error {
-	if s.ID == "" {
-		s.ID = booth.NewID()
-	}
-	if s.Device == "" {
-		s.Device = db.Device().ID
-	}
-	seq := db.nextSeq()
-	verb := "INSERT"
-	if ignore {
-		verb = "INSERT OR IGNORE"
-	}
-	t := booth.FormatTime(db.Now())
-	_, err := tx.ExecContext(ctx, verb+` INTO staff (id, org_id, name, role, created_at, updated_at, device_id, seq) VALUES (?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?)`,
-		s.ID, s.OrgID, s.Name, s.Role, t, t, s.Device, seq)
-	return err
-}
-
 // fold is the case-insensitive form of a name for uniqueness checks; SQLite's
 // NOCASE folds ASCII only.
 func fold(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }

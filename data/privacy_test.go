@@ -64,7 +64,7 @@ func TestEraseVisitorLeavesATombstone(t *testing.T) {
 	db, c := MustOpenDB(t)
 	MustEvent(t, db)
 	v := &booth.Visitor{Name: "Гүлназ Әбенова", Phone: "+77019998877", Email: "gulnaz@example.kz", City: "Шымкент", BirthYear: 1979}
-	if err := db.CreateVisitor(ctx, v, nil); err != nil {
+	if err := db.CreateVisitor(ctx, v, Agreed()); err != nil {
 		t.Fatal(err)
 	}
 	code, _, err := db.BadgeCode(ctx, v.ID)
@@ -179,7 +179,7 @@ func TestInterestsAreStoredAndErased(t *testing.T) {
 		t.Fatalf("specialties: %v %v", sp, err)
 	}
 	v := &booth.Visitor{Name: "Айгерим", Interests: []string{"Oncology", " Cardiology ", "oncology"}}
-	if err := db.CreateVisitor(ctx, v, nil); err != nil {
+	if err := db.CreateVisitor(ctx, v, Agreed()); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := db.Visitor(ctx, v.ID)

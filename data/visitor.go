@@ -30,9 +30,14 @@ func scanVisitor(row interface{ Scan(...any) error }) (*booth.Visitor, error) {
 }
 
 // CreateVisitor registers one visitor with their consents.
+// Without a granted consent to collection and contact among consents it
+// stores nothing (booth.CheckRegistration).
 func (db *DB) CreateVisitor(ctx context.Context, v *booth.Visitor, consents []booth.Consent) error {
 	v.Normalize()
 	if err := v.Validate(); err != nil {
+		return err
+	}
+	if err := booth.CheckRegistration(consents); err != nil {
 		return err
 	}
 	tx, err := db.begin(ctx)
@@ -302,6 +307,9 @@ func insertConsent(ctx context.Context, tx *wtx, db *DB, c *booth.Consent, ignor
 	}
 	if c.DeviceID == "" {
 		c.DeviceID = db.Device().ID
+	}
+	if c.StaffID == "" {
+		c.StaffID = staffID(ctx)
 	}
 	seq := db.nextSeq()
 	verb := "INSERT"

@@ -19,7 +19,7 @@ func TestFindVisitors(t *testing.T) {
 		{Name: "Ольга Щербакова", Email: "olga.sh@inbox.ru"},
 	}
 	for i := range people {
-		if err := db.CreateVisitor(ctx, &people[i], nil); err != nil {
+		if err := db.CreateVisitor(ctx, &people[i], Agreed()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -91,7 +91,7 @@ func TestCreateVisitorValidates(t *testing.T) {
 		{Name: "Ерлан", Type: "vip"},
 		{Name: "Ерлан", Lang: "de"},
 	} {
-		if err := db.CreateVisitor(context.Background(), &v, nil); booth.ErrorCode(err) != booth.EINVALID {
+		if err := db.CreateVisitor(context.Background(), &v, Agreed()); booth.ErrorCode(err) != booth.EINVALID {
 			t.Errorf("%+v: got %v, want invalid", v, err)
 		}
 	}

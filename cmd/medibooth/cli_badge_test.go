@@ -23,7 +23,7 @@ func TestCLIBadgeAcrossLaptops(t *testing.T) {
 		"--start", "2026-04-22", "--end", "2026-04-24")
 	hq.mustJSON(&struct{}{}, "org", "add", "--kind", "hospital", "--name", "Seoul Clinic", "--dept", "Cardiology")
 	var v struct{ ID, Code, Number string }
-	hq.mustJSON(&v, "visitor", "add", "--name", "Айгерім Сейітқали", "--type", "companion")
+	hq.mustJSON(&v, "visitor", "add", "--consent", "contact", "--name", "Айгерім Сейітқали", "--type", "companion")
 	if len(v.Code) < 200 || len(v.Code) > booth.MaxBadgeDigits || len(v.Number) != 13 {
 		t.Fatalf("visitor add --json: code of %d digits, number %q", len(v.Code), v.Number)
 	}
@@ -96,7 +96,7 @@ func TestCLIBadgeAcrossLaptops(t *testing.T) {
 		t.Fatalf("revoke: %s", errs)
 	}
 	var w struct{ ID, Code string }
-	hq.mustJSON(&w, "visitor", "add", "--name", "Ли Мин")
+	hq.mustJSON(&w, "visitor", "add", "--consent", "contact", "--name", "Ли Мин")
 	if exit, r := desk.checkin(w.Code); exit != exitRejected || r.Reason != booth.ReasonRevoked {
 		t.Fatalf("revoked: exit %d %+v", exit, r)
 	}
@@ -127,7 +127,7 @@ func TestCLIBadgePrint(t *testing.T) {
 	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	// Registered and printed in one step.
 	var v struct{ ID string }
-	c.mustJSON(&v, "visitor", "add", "--name", "김민준", "--print", "--printer", "desk-label")
+	c.mustJSON(&v, "visitor", "add", "--consent", "contact", "--name", "김민준", "--print", "--printer", "desk-label")
 	if b, err := os.ReadFile(got); err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
 		t.Fatalf("lp got no PDF: %v", err)
 	}
@@ -144,7 +144,7 @@ func TestCLIBadgePrint(t *testing.T) {
 	var ids []string
 	for _, name := range []string{"Ли", "Ан", "Ким", "Пак", "Чой", "Юн", "Кан", "Лим", "Хан"} {
 		var w struct{ ID string }
-		c.mustJSON(&w, "visitor", "add", "--name", name)
+		c.mustJSON(&w, "visitor", "add", "--consent", "contact", "--name", name)
 		ids = append(ids, w.ID)
 	}
 	var res struct{ Badges []struct{ ID, Code string } }
@@ -167,7 +167,7 @@ func TestCLIScanImages(t *testing.T) {
 	c := newCLI(t)
 	c.mustJSON(&struct{}{}, "demo")
 	var v struct{ ID, Code string }
-	c.mustJSON(&v, "visitor", "add", "--name", "Әйгерім Қалиева", "--type", "media")
+	c.mustJSON(&v, "visitor", "add", "--consent", "contact", "--name", "Әйгерім Қалиева", "--type", "media")
 	dir := t.TempDir()
 	badge := filepath.Join(dir, "badge.png")
 	if exit, _, errs := c.run("badge", v.ID, "--out", badge); exit != 0 {
@@ -204,7 +204,7 @@ func TestCLIVisitorAddPrintWithoutPrinter(t *testing.T) {
 	c := newCLI(t)
 	c.mustJSON(&struct{}{}, "demo")
 	t.Setenv("PATH", t.TempDir())
-	exit, _, errs := c.run("visitor", "add", "--name", "Ерлан Нұрланов", "--print")
+	exit, _, errs := c.run("visitor", "add", "--consent", "contact", "--name", "Ерлан Нұрланов", "--print")
 	if exit != exitFailure || !strings.Contains(errs, "was registered") || !strings.Contains(errs, "lp") {
 		t.Fatalf("exit %d: %s", exit, errs)
 	}
@@ -219,7 +219,7 @@ func TestCLIVisitorErase(t *testing.T) {
 	c := newCLI(t)
 	c.mustJSON(&struct{}{}, "demo")
 	var v struct{ ID, Code string }
-	c.mustJSON(&v, "visitor", "add", "--name", "Динара Эрасова", "--phone", "+77017770000")
+	c.mustJSON(&v, "visitor", "add", "--consent", "contact", "--name", "Динара Эрасова", "--phone", "+77017770000")
 	if exit, r := c.checkin(v.Code); exit != exitOK || r.Decision != booth.Admitted {
 		t.Fatalf("check-in: %d %+v", exit, r)
 	}

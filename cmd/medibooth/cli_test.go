@@ -70,7 +70,7 @@ func TestCLICheckinContract(t *testing.T) {
 	c.mustJSON(&struct{}{}, "event", "init", "--name", "KITF 2026", "--city", "Almaty", "--country", "KZ",
 		"--start", "2026-04-22", "--end", "2026-04-24")
 	var v struct{ ID, Code, Name string }
-	c.mustJSON(&v, "visitor", "add", "--name", "Айгерім Сейітқали", "--phone", "8 701 234 56 78", "--type", "patient", "--lang", "kk",
+	c.mustJSON(&v, "visitor", "add", "--consent", "contact", "--name", "Айгерім Сейітқали", "--phone", "8 701 234 56 78", "--type", "patient", "--lang", "kk",
 		"--birth-year", "1988", "--consent", "contact,health,transfer")
 	if v.ID == "" || v.Code == "" {
 		t.Fatalf("visitor add --json: %+v", v)
@@ -140,13 +140,17 @@ func TestCLIUsageAndBadInput(t *testing.T) {
 		}
 	}
 	c.run("demo")
-	code, _, errs := c.run("visitor", "add", "--name", "Ерлан", "--birth-year", "1890")
+	code, _, errs := c.run("visitor", "add", "--consent", "contact", "--name", "Ерлан", "--birth-year", "1890")
 	if code != 1 || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
 		t.Fatalf("bad birth year: exit %d, stderr %q (want one sentence)", code, errs)
 	}
-	code, _, errs = c.run("visitor", "add", "--name", "Ерлан", "--share-with", "Hospital")
+	code, _, errs = c.run("visitor", "add", "--consent", "contact", "--name", "Ерлан", "--share-with", "Hospital")
 	if code != 1 || !strings.Contains(errs, "could be any of") {
 		t.Fatalf("ambiguous hospital: exit %d %q", code, errs)
+	}
+	code, _, errs = c.run("visitor", "add", "--name", "Ерлан", "--consent", "health,transfer")
+	if code != 1 || !strings.Contains(errs, "--consent contact") || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
+		t.Fatalf("registration without the contact consent: exit %d %q", code, errs)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -50,6 +51,9 @@ func (m *Main) runVisitorAdd(ctx context.Context, args []string) error {
 	purposes, err := booth.ParsePurposes(*consent)
 	if err != nil {
 		return err
+	}
+	if !slices.Contains(purposes, booth.PurposeContact) {
+		return booth.Errorf(booth.EINVALID, "Without the consent to collection and contact the visitor cannot be registered; once they agree, add --consent contact.")
 	}
 	v.Source = booth.SourceWalkIn
 	v.Normalize()

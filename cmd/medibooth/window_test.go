@@ -111,7 +111,7 @@ func otherLaptopBadge(t *testing.T, dir string) string {
 		t.Fatalf("demo: %s", stderr.String())
 	}
 	out.Reset()
-	if code := m.Run(context.Background(), []string{"visitor", "add", "--data", dir, "--name", "Гүлназ Әбенова", "--json"}); code != 0 {
+	if code := m.Run(context.Background(), []string{"visitor", "add", "--consent", "contact", "--data", dir, "--name", "Гүлназ Әбенова", "--json"}); code != 0 {
 		t.Fatalf("visitor add: %s", stderr.String())
 	}
 	var v struct{ Code string }
