@@ -134,11 +134,11 @@ func (b *badgeView) print(reprint bool) {
 	b.printBtn.Disable()
 	b.status.SetText(lang.L("Printing…"))
 	go func() {
-		ctx := context.Background()
+		ctx := b.app.ctx()
 		err := b.app.print(ctx, b.pdf)
 		var p *booth.BadgePrint
 		if err == nil {
-			p, err = b.app.cfg.Store.LogPrint(ctx, b.visitor.ID, "label", b.app.cfg.Printer, reprint)
+			p, err = b.app.cfg.Store.LogPrint(ctx, b.visitor.ID, "label", b.app.printer(), reprint)
 		}
 		b.app.do(func() {
 			b.printBtn.Enable()
@@ -165,7 +165,7 @@ func (b *badgeView) onSave() {
 			return
 		}
 		go func() {
-			_, err := b.app.cfg.Store.LogPrint(context.Background(), b.visitor.ID, "pdf", w.URI().Path(), false)
+			_, err := b.app.cfg.Store.LogPrint(b.app.ctx(), b.visitor.ID, "pdf", w.URI().Path(), false)
 			if err != nil {
 				log.Printf("log saved badge: %v", err)
 			}
@@ -181,5 +181,5 @@ func (u *App) print(ctx context.Context, pdf []byte) error {
 	if u.cfg.Print != nil {
 		return u.cfg.Print(ctx, pdf)
 	}
-	return label.Print(ctx, pdf, u.cfg.Printer)
+	return label.Print(ctx, pdf, u.printer())
 }

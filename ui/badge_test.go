@@ -151,7 +151,7 @@ func TestDeskWebcamChecksInBadges(t *testing.T) {
 	var ids []string
 	for _, name := range []string{"Гүлназ Әбенова", "박지훈"} {
 		v := &booth.Visitor{Name: name}
-		if err := other.CreateVisitor(ctx, v, nil); err != nil {
+		if err := other.CreateVisitor(ctx, v, consentAnswers{Contact: true}.records("ru")); err != nil {
 			t.Fatal(err)
 		}
 		code, _, err := other.BadgeCode(ctx, v.ID)

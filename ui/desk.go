@@ -118,7 +118,7 @@ func (d *desk) buildHeader() fyne.CanvasObject {
 	)
 	left := container.NewVBox(title, sub)
 	right := container.NewHBox(counters, container.NewCenter(langSel))
-	return container.NewPadded(container.NewBorder(nil, nil, left, right))
+	return container.NewPadded(container.NewVBox(container.NewBorder(nil, nil, left, right), d.app.staffBar()))
 }
 
 func counterText() *canvas.Text {

@@ -26,6 +26,7 @@ func openStore(t *testing.T) *data.DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	db.PINCost = cheapPINs
 	return db
 }
 
@@ -40,8 +41,27 @@ func loadDemo(db *data.DB) func(context.Context) error {
 	}
 }
 
-// newTestDesk opens the desk over a real database holding the demo event.
+// testPIN is the PIN of the test admin newTestDesk signs in as.
+const testPIN = "2580"
+
+// cheapPINs makes PIN hashing quick in tests; the cost is kept in each hash.
+var cheapPINs = booth.PINCost{Time: 1, Memory: 64, Threads: 1}
+
+// newTestDesk opens the desk over a real database holding the demo event,
+// signed in as the demo's admin through the sign-in screen.
 func newTestDesk(t *testing.T) (*App, *data.DB, *booth.Demo) {
+	t.Helper()
+	u, db, demo := newTestApp(t)
+	signInAs(t, u, "Admin", testPIN)
+	if u.desk == nil {
+		t.Fatal("the desk is not shown after signing in")
+	}
+	return u, db, demo
+}
+
+// newTestApp opens the app over a real database holding the demo event,
+// whose admin has the PIN testPIN; it shows the sign-in screen.
+func newTestApp(t *testing.T) (*App, *data.DB, *booth.Demo) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	db := openStore(t)
@@ -51,6 +71,13 @@ func newTestDesk(t *testing.T) (*App, *data.DB, *booth.Demo) {
 		t.Fatal(err)
 	}
 	demo, _ := booth.LoadDemo()
+	for _, s := range demo.Staff {
+		if s.Role == booth.RoleAdmin {
+			if err := db.SetPIN(context.Background(), s.ID, testPIN); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	var u *App
 	act(func() {
 		u = Create(a, Config{Store: db, LoadDemo: loadDemo(db), DeviceName: "Desk 1", Now: func() time.Time { return now }})
@@ -61,12 +88,49 @@ func newTestDesk(t *testing.T) (*App, *data.DB, *booth.Demo) {
 			if u.desk != nil {
 				u.desk.stop()
 			}
+			if u.kiosk != nil {
+				u.kiosk.stop()
+			}
 		})
 	})
-	if u.desk == nil {
-		t.Fatal("the desk is not shown although the event exists")
-	}
 	return u, db, demo
+}
+
+// createFirstAdmin fills the first-run screen that creates the administrator.
+func createFirstAdmin(t *testing.T, u *App, name, pin string) {
+	t.Helper()
+	eventually(t, "the first-admin screen", func() bool { return u.signIn != nil && u.signIn.firstAdmin })
+	act(func() {
+		u.signIn.name.SetText(name)
+		test.Type(u.signIn.pin, pin)
+		test.Type(u.signIn.repeat, pin)
+		u.signIn.repeat.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	})
+	eventually(t, name+" signed in as admin", func() bool {
+		return u.staff != nil && u.staff.Name == name && u.staff.Role == booth.RoleAdmin
+	})
+}
+
+// signInAs signs in on the sign-in screen as the staff member of that name.
+func signInAs(t *testing.T, u *App, name, pin string) {
+	t.Helper()
+	eventually(t, "the sign-in screen lists "+name, func() bool {
+		if u.signIn == nil || u.signIn.who == nil {
+			return false
+		}
+		for _, o := range u.signIn.who.Options {
+			if strings.HasPrefix(o, name+" · ") {
+				u.signIn.who.SetSelected(o)
+				return true
+			}
+		}
+		return false
+	})
+	act(func() {
+		test.Type(u.signIn.pin, pin)
+		u.signIn.pin.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	})
+	eventually(t, name+" signed in", func() bool { return u.staff != nil && u.staff.Name == name })
 }
 
 // act runs f as the UI goroutine would: holding the lock that background
@@ -275,6 +339,7 @@ func TestSetupLoadsDemo(t *testing.T) {
 		}
 		test.Tap(u.setup.demoBtn)
 	})
+	createFirstAdmin(t, u, "Park Ji-woo", testPIN)
 	eventually(t, "the desk", func() bool { return u.desk != nil })
 	act(func() {
 		t.Cleanup(func() { act(u.desk.stop) })
@@ -301,6 +366,7 @@ func TestSetupCreatesEventAndExplainsMistakes(t *testing.T) {
 		s.end.SetText(s.start.Text)
 		test.Tap(s.createBtn)
 	})
+	createFirstAdmin(t, u, "Park Ji-woo", testPIN)
 	eventually(t, "the desk", func() bool { return u.desk != nil })
 	act(func() { t.Cleanup(func() { act(u.desk.stop) }) })
 	ev, err := db.Event(context.Background())
@@ -365,6 +431,7 @@ func TestSetupJoinsEventFromItsFile(t *testing.T) {
 		test.Type(s.laptop, "Desk 2")
 		s.join(pkg)
 	})
+	createFirstAdmin(t, u, "Park Ji-woo", testPIN)
 	eventually(t, "the desk", func() bool { return u.desk != nil })
 	act(func() {
 		t.Cleanup(func() { act(u.desk.stop) })

@@ -319,34 +319,17 @@ func (f *registerForm) submit() {
 		f.status.SetText(lang.L("Without the consent to collection and contact the visitor cannot be registered."))
 		return
 	}
-	text := func(p booth.Purpose) (string, string) {
-		t, err := assets.ConsentText(string(p), v.Lang)
-		if err != nil {
-			return "", ""
-		}
-		return assets.ConsentVersion, assets.Hash(t)
-	}
-	var consents []booth.Consent
-	add := func(p booth.Purpose, org string, granted bool) {
-		ver, hash := text(p)
-		consents = append(consents, booth.Consent{Purpose: p, OrgID: org, Granted: granted,
-			TextVersion: ver, TextHash: hash, Lang: v.Lang})
-	}
-	// Every consent asked is recorded, given or refused, so the record shows
-	// what the visitor was offered.
-	add(booth.PurposeContact, "", true)
-	add(booth.PurposeHealth, "", f.health.Checked)
-	add(booth.PurposeTransfer, "", f.transfer.Checked)
-	add(booth.PurposeMarketing, "", f.marketing.Checked)
+	answers := consentAnswers{Contact: true, Health: f.health.Checked, Transfer: f.transfer.Checked, Marketing: f.marketing.Checked}
 	for _, h := range f.hospitals {
 		if containsString(f.share.Selected, h.Name) {
-			add(booth.PurposeProvision, h.ID, true)
+			answers.Hospitals = append(answers.Hospitals, h.ID)
 		}
 	}
+	consents := answers.records(v.Lang)
 	f.busy = true
 	f.submitBtn.Disable()
 	go func() {
-		err := f.app.cfg.Store.CreateVisitor(context.Background(), v, consents)
+		err := f.app.cfg.Store.CreateVisitor(f.app.ctx(), v, consents)
 		f.app.do(func() {
 			f.busy = false
 			f.submitBtn.Enable()

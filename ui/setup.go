@@ -70,24 +70,7 @@ func (s *setup) build() fyne.CanvasObject {
 	s.status.Wrapping = fyne.TextWrapWord
 	s.status.Importance = widget.DangerImportance
 
-	names := make([]string, len(Languages))
-	for i, l := range Languages {
-		names[i] = l.Name
-	}
-	langSel := widget.NewRadioGroup(names, nil)
-	langSel.Horizontal = true
-	for _, l := range Languages {
-		if l.Code == CurrentLanguage() {
-			langSel.SetSelected(l.Name)
-		}
-	}
-	langSel.OnChanged = func(name string) {
-		for _, l := range Languages {
-			if l.Name == name {
-				s.app.switchLanguage(l.Code)
-			}
-		}
-	}
+	langSel := languageRadio(s.app)
 
 	box := container.NewVBox(
 		langSel, title, intro, container.NewBorder(nil, nil, nil, s.joinBtn, s.laptop), s.demoBtn, widget.NewSeparator(),

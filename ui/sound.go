@@ -143,6 +143,9 @@ func (p *player) play(d booth.Decision) {
 
 // sound plays the sound of a scan result.
 func (u *App) sound(d booth.Decision) {
+	if !u.fyne.Preferences().BoolWithFallback(prefSound, true) {
+		return
+	}
 	if u.cfg.Sound != nil {
 		u.cfg.Sound(d)
 		return

@@ -30,6 +30,13 @@ type Store interface {
 	AddConsent(ctx context.Context, c *booth.Consent) error
 	Specialties(ctx context.Context) ([]string, error)
 	Orgs(ctx context.Context, kind booth.OrgKind) ([]booth.Org, error)
+
+	HasAdmin(ctx context.Context) (bool, error)
+	StaffMembers(ctx context.Context) ([]booth.Staff, error)
+	CreateStaff(ctx context.Context, s *booth.Staff, pin string) error
+	UpdateStaff(ctx context.Context, s *booth.Staff) error
+	SetPIN(ctx context.Context, id, pin string) error
+	SignIn(ctx context.Context, id, pin string) (*booth.Staff, error)
 }
 
 // Config wires the screens to the rest of the app.
@@ -64,6 +71,18 @@ type App struct {
 	badge    *badgeView    // the badge on screen, if any
 	register *registerForm // the registration form, if open
 	visitor  *visitorView  // the visitor shown, if any
+	signIn   *signInScreen // the sign-in or first-admin screen, if shown
+	kiosk    *kiosk        // the visitors' kiosk, while this laptop is one
+	staffScr *staffScreen  // the staff screen, if shown
+	settings *settingsScreen
+
+	// staff is who is signed in; nil while the screen is locked or the
+	// kiosk runs. kioskBy is who started the kiosk: the registrations made
+	// there are recorded under their name.
+	staff, kioskBy *booth.Staff
+	// lastStaffID is who signed in last, offered first on the lock screen.
+	lastStaffID string
+	idle        idleWatch
 }
 
 // uiMu is held while background work touches widgets (see do).
@@ -92,7 +111,9 @@ func Create(a fyne.App, cfg Config) *App {
 	a.Settings().SetTheme(newTheme())
 	u := &App{cfg: cfg, fyne: a, win: a.NewWindow("medibooth")}
 	u.win.Resize(fyne.NewSize(1280, 800))
+	u.idle.last = cfg.Now()
 	u.show()
+	u.startIdleWatch()
 	return u
 }
 
@@ -105,23 +126,62 @@ func (u *App) show() {
 		u.desk.stop()
 		u.desk = nil
 	}
-	u.setup = nil
-	ev, err := u.cfg.Store.Event(context.Background())
+	if u.kiosk != nil {
+		u.kiosk.stop()
+		u.kiosk = nil
+	}
+	u.setup, u.signIn, u.staffScr, u.settings = nil, nil, nil, nil
+	ctx := context.Background()
+	ev, err := u.cfg.Store.Event(ctx)
 	if booth.ErrorCode(err) == booth.ENOTFOUND {
 		u.win.SetTitle("medibooth")
 		u.setup = newSetup(u)
-		u.win.SetContent(u.setup.content)
+		u.setContent(u.setup.content)
 		return
 	} else if err != nil {
 		log.Printf("read event: %v", err)
-		u.win.SetContent(errorScreen(err))
+		u.setContent(errorScreen(err))
 		return
 	}
 	u.win.SetTitle("medibooth — " + ev.Name)
+	if u.staff == nil {
+		hasAdmin, err := u.cfg.Store.HasAdmin(ctx)
+		if err != nil {
+			log.Printf("read staff: %v", err)
+			u.setContent(errorScreen(err))
+			return
+		}
+		u.signIn = newSignInScreen(u, ev, !hasAdmin)
+		u.setContent(u.signIn.content)
+		u.signIn.focus()
+		return
+	}
 	u.desk = newDesk(u, ev)
-	u.win.SetContent(u.desk.content)
+	u.setContent(u.desk.content)
 	u.desk.start()
 }
+
+// setContent shows a screen; the activity watcher around it keeps the
+// screen unlocked while someone works.
+func (u *App) setContent(c fyne.CanvasObject) {
+	u.win.SetContent(newActivityArea(u, c))
+}
+
+// ctx is the context of work done for the person signed in: the store
+// records them as the staff member on consents and prints.
+func (u *App) ctx() context.Context {
+	s := u.staff
+	if s == nil {
+		s = u.kioskBy
+	}
+	if s == nil {
+		return context.Background()
+	}
+	return booth.WithStaff(context.Background(), s)
+}
+
+// may reports whether the person signed in may do a.
+func (u *App) may(a booth.Action) bool { return u.staff != nil && u.staff.Role.May(a) }
 
 // switchLanguage changes the language and rebuilds the screen in it.
 func (u *App) switchLanguage(code string) {

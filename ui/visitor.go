@@ -143,6 +143,9 @@ func (vw *visitorView) show() {
 		badge.Disable()
 		erase.Disable()
 	}
+	if !vw.app.may(booth.ActErase) {
+		erase.Disable() // an admin erases, after checking who asks
+	}
 	body := container.NewVScroll(container.NewVBox(title, details, widget.NewSeparator(), consents, widget.NewSeparator(), scans))
 	body.SetMinSize(fyne.NewSize(620, 460))
 	content := container.NewBorder(nil, container.NewVBox(vw.status, container.NewHBox(edit, badge, erase)), nil, nil, body)
@@ -189,7 +192,7 @@ func (vw *visitorView) withdraw(c booth.Consent) {
 		w := &booth.Consent{VisitorID: vw.v.ID, Purpose: c.Purpose, OrgID: c.OrgID, Granted: false,
 			TextVersion: assets.ConsentVersion, TextHash: assets.Hash(text), Lang: vw.v.Lang}
 		go func() {
-			err := vw.app.cfg.Store.AddConsent(context.Background(), w)
+			err := vw.app.cfg.Store.AddConsent(vw.app.ctx(), w)
 			vw.app.do(func() {
 				if err != nil {
 					vw.status.SetText(message(err))
@@ -209,7 +212,7 @@ func (vw *visitorView) confirmErase() {
 			return
 		}
 		go func() {
-			err := vw.app.cfg.Store.EraseVisitor(context.Background(), vw.v.ID)
+			err := vw.app.cfg.Store.EraseVisitor(vw.app.ctx(), vw.v.ID)
 			vw.app.do(func() {
 				if err != nil {
 					vw.status.SetText(message(err))
@@ -277,7 +280,7 @@ func (vw *visitorView) edit() {
 
 func (vw *visitorView) save(v *booth.Visitor) {
 	go func() {
-		err := vw.app.cfg.Store.UpdateVisitor(context.Background(), v)
+		err := vw.app.cfg.Store.UpdateVisitor(vw.app.ctx(), v)
 		vw.app.do(func() {
 			if err != nil {
 				vw.status.SetText(message(err))
