@@ -14,7 +14,7 @@ import (
 
 // Choices the settings offer for the idle times.
 var (
-	lockChoices  = []int{1, 2, 5, 10, 15, 30} // minutes
+	lockChoices  = []int{1, 2, 5, 10, 15, 30}  // minutes
 	kioskChoices = []int{30, 60, 90, 120, 180} // seconds
 )
 
