@@ -33,6 +33,14 @@ func (e ImportError) Error() string {
 	return fmt.Sprintf("Line %d: %s", e.Line, e.Message)
 }
 
+// ImportResult says what an import of pre-registered visitors did.
+type ImportResult struct {
+	Imported int `json:"imported"`
+	// Skipped counts rows of people already registered (same phone, or same
+	// name and birth year), so importing a file twice adds nobody twice.
+	Skipped int `json:"skipped"`
+}
+
 // ParseVisitorsCSV reads a list of pre-registered visitors as HQ and travel
 // agencies send it: a CSV file saved by Excel in UTF-8 (with or without BOM),
 // UTF-16 with BOM or Windows-1251, separated by commas, semicolons or tabs,

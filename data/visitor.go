@@ -61,12 +61,7 @@ func (db *DB) CreateVisitor(ctx context.Context, v *booth.Visitor, consents []bo
 }
 
 // ImportResult says what an import did.
-type ImportResult struct {
-	Imported int `json:"imported"`
-	// Skipped counts rows of people already registered (same phone, or same
-	// name and birth year), so importing a file twice adds nobody twice.
-	Skipped int `json:"skipped"`
-}
+type ImportResult = booth.ImportResult
 
 // ImportVisitors stores every visitor of vs in one transaction, or none.
 func (db *DB) ImportVisitors(ctx context.Context, vs []booth.Visitor) error {

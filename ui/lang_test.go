@@ -63,6 +63,13 @@ func uiKeys(t *testing.T) []string {
 		}
 	}
 	keys[booth.ErrorMessage(errors.New("any failure"))] = true
+	// The sentences of the staff and consent rules, which the sign-in,
+	// staff and registration screens show as they come.
+	for _, err := range []error{booth.CheckPINRules(""), booth.CheckPINRules("12a45"), booth.CheckPINRules("1111"),
+		(&booth.Staff{}).Normalize(), (&booth.Staff{Name: "x", Role: booth.RoleDoctor}).Normalize(),
+		booth.CheckRegistration(nil), booth.CheckHealth(nil), booth.CheckProvision(nil, "")} {
+		keys[booth.ErrorMessage(err)] = true
+	}
 	var out []string
 	for k := range keys {
 		out = append(out, k)

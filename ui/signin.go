@@ -406,6 +406,9 @@ func (u *App) staffBar() fyne.CanvasObject {
 	if u.may(booth.ActStaff) {
 		buttons.Add(widget.NewButtonWithIcon(lang.L("Staff"), theme.AccountIcon(), u.showStaff))
 	}
+	if u.may(booth.ActImport) {
+		buttons.Add(widget.NewButtonWithIcon(lang.L("Import visitors"), theme.UploadIcon(), u.showImport))
+	}
 	if u.may(booth.ActSettings) {
 		buttons.Add(widget.NewButtonWithIcon(lang.L("Settings"), theme.SettingsIcon(), u.showSettings))
 	}

@@ -31,6 +31,8 @@ type Store interface {
 	Specialties(ctx context.Context) ([]string, error)
 	Orgs(ctx context.Context, kind booth.OrgKind) ([]booth.Org, error)
 
+	Import(ctx context.Context, vs []booth.Visitor) (booth.ImportResult, error)
+
 	HasAdmin(ctx context.Context) (bool, error)
 	StaffMembers(ctx context.Context) ([]booth.Staff, error)
 	CreateStaff(ctx context.Context, s *booth.Staff, pin string) error

@@ -61,11 +61,14 @@ Usage:
   medibooth org list [--kind hospital|agency|firm] [--json]
   medibooth visitor add --name N [--phone P] [--email E] [--type patient|companion|agency|media|other]
                         [--lang ru|kk|en|ko] [--country CC] [--city C] [--birth-year YYYY]
-                        [--consent contact,health,transfer] [--share-with HOSPITAL]... [--interest SPECIALTY]...
+                        --consent contact[,health,transfer,marketing] [--share-with HOSPITAL]... [--interest SPECIALTY]...
                         [--print [--printer P]] [--json]
   medibooth visitor import FILE.csv|FILE.xlsx [--json]
   medibooth visitor find QUERY [--json]
   medibooth visitor erase VISITOR_ID [--json]   erase a visitor at their request (a tombstone stays)
+  medibooth staff add --name N --role desk|doctor|coordinator|admin [--hospital H] [--pin-stdin] [--json]
+  medibooth staff list [--json]
+  medibooth staff pin STAFF_ID|NAME          set a PIN read from standard input (ends a lockout)
   medibooth badge VISITOR_ID [--out FILE.png|FILE.pdf] [--sheet] [--print] [--printer P] [--reprint]
                                              print the badge code; save or print the badge
   medibooth checkin CODE [--at TIME] [--json]   exit 0 admitted, 3 already checked in that day, 4 rejected
@@ -121,6 +124,9 @@ func (m *Main) run(ctx context.Context, args []string) error {
 	case "visitor":
 		return m.sub(ctx, "visitor", rest, map[string]func(context.Context, []string) error{
 			"add": m.runVisitorAdd, "import": m.runVisitorImport, "find": m.runVisitorFind, "erase": m.runVisitorErase})
+	case "staff":
+		return m.sub(ctx, "staff", rest, map[string]func(context.Context, []string) error{
+			"add": m.runStaffAdd, "list": m.runStaffList, "pin": m.runStaffPIN})
 	case "checkin":
 		return m.runCheckin(ctx, rest)
 	case "badge":

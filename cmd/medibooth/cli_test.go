@@ -17,8 +17,9 @@ import (
 
 // cli runs medibooth with args and returns exit code, stdout and stderr.
 type cli struct {
-	t   *testing.T
-	env map[string]string
+	t     *testing.T
+	env   map[string]string
+	stdin string // what the next command reads on standard input
 }
 
 func newCLI(t *testing.T) *cli {
@@ -28,8 +29,9 @@ func newCLI(t *testing.T) *cli {
 func (c *cli) run(args ...string) (int, string, string) {
 	c.t.Helper()
 	var out, errb bytes.Buffer
-	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return c.env[k] }}
+	m := &Main{Stdin: strings.NewReader(c.stdin), Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return c.env[k] }}
 	code := m.Run(context.Background(), args)
+	c.stdin = ""
 	return code, out.String(), errb.String()
 }
 

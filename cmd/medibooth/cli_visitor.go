@@ -4,14 +4,12 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"medibooth/assets"
 	"medibooth/booth"
+	"medibooth/booth/sheet"
 )
 
 func (m *Main) runVisitorAdd(ctx context.Context, args []string) error {
@@ -147,26 +145,7 @@ func readVisitorFile(path string) ([]booth.Visitor, error) {
 		return nil, booth.Errorf(booth.EINVALID, "Cannot open %s: %v.", path, unwrapPathError(err))
 	}
 	defer f.Close()
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".xls":
-		return nil, booth.Errorf(booth.EINVALID, "%s is an old Excel 97 workbook; save it as .xlsx or CSV and import that.", path)
-	case ".xlsx":
-		book, err := excelize.OpenReader(f)
-		if err != nil {
-			return nil, booth.Errorf(booth.EINVALID, "%s is not a readable Excel workbook (%v).", path, err)
-		}
-		defer book.Close()
-		sheets := book.GetSheetList()
-		if len(sheets) == 0 {
-			return nil, booth.Errorf(booth.EINVALID, "%s has no sheets.", path)
-		}
-		rows, err := book.GetRows(sheets[0])
-		if err != nil {
-			return nil, booth.Errorf(booth.EINVALID, "The sheet %q of %s cannot be read (%v).", sheets[0], path, err)
-		}
-		return booth.ParseVisitorRows(rows)
-	}
-	return booth.ParseVisitorsCSV(f)
+	return sheet.Visitors(path, f)
 }
 
 func unwrapPathError(err error) error {

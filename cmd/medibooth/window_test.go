@@ -51,6 +51,11 @@ func TestWindowScannerCheckin(t *testing.T) {
 	if code := m.Run(context.Background(), []string{"demo", "--data", dataDir}); code != 0 {
 		t.Fatalf("demo: %d %s", code, stderr.String())
 	}
+	const pin = "739146"
+	m.Stdin = strings.NewReader(pin + "\n")
+	if code := m.Run(context.Background(), []string{"staff", "add", "--data", dataDir, "--name", "Park Ji-woo", "--role", "admin", "--pin-stdin"}); code != 0 {
+		t.Fatalf("staff add: %d %s", code, stderr.String())
+	}
 	demo, err := booth.LoadDemo()
 	if err != nil {
 		t.Fatal(err)
@@ -69,8 +74,14 @@ func TestWindowScannerCheckin(t *testing.T) {
 		app := startApp(t, bin, dataDir, display, home)
 		wid := waitWindow(t, display, app)
 		time.Sleep(1500 * time.Millisecond) // first frame
+		// The lock screen: the only staff member with a PIN is chosen and
+		// the cursor waits in the PIN field.
+		screenshot(t, display, filepath.Join(artifacts, "signin-"+lang+".png"))
+		xdo(t, display, "windowfocus", "--sync", wid)
+		xdo(t, display, "type", "--delay", "40", pin)
+		xdo(t, display, "key", "Return")
+		time.Sleep(1500 * time.Millisecond) // the PIN check, then the desk
 		if i == 0 {
-			xdo(t, display, "windowfocus", "--sync", wid)
 			xdo(t, display, "type", "--delay", "15", visitor.Code)
 			xdo(t, display, "key", "Return")
 			waitScans(t, dataDir, map[booth.Decision]int{booth.Admitted: 1})

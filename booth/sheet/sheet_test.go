@@ -1,0 +1,99 @@
+package sheet
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"medibooth/booth"
+)
+
+// book makes an .xlsx workbook whose first sheet holds rows.
+func book(t testing.TB, rows [][]string) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, row := range rows {
+		for j, v := range row {
+			cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
+			f.SetCellValue("Sheet1", cell, v)
+		}
+	}
+	var b bytes.Buffer
+	if err := f.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestWorkbookAndCSVGiveTheSameVisitors(t *testing.T) {
+	rows := [][]string{{"ФИО", "Телефон", "Год рождения"}, {"Айгерім Сейітқали", "8 701 234 56 78", "1988"}, {"김민준", "+82 10 1234 5678", ""}}
+	fromBook, err := Visitors("list.xlsx", bytes.NewReader(book(t, rows)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var csv strings.Builder
+	for _, r := range rows {
+		csv.WriteString(strings.Join(r, ";") + "\n")
+	}
+	fromCSV, err := Visitors("list.csv", strings.NewReader(csv.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fromBook) != 2 || len(fromCSV) != 2 {
+		t.Fatalf("%d visitors from the workbook, %d from CSV", len(fromBook), len(fromCSV))
+	}
+	for i := range fromBook {
+		b, c := fromBook[i], fromCSV[i]
+		if b.Name != c.Name || b.Phone != c.Phone || b.BirthYear != c.BirthYear {
+			t.Errorf("row %d: workbook %+v, CSV %+v", i+2, b, c)
+		}
+	}
+	if fromBook[0].Phone != "+77012345678" || fromBook[0].BirthYear != 1988 {
+		t.Errorf("first visitor %+v", fromBook[0])
+	}
+}
+
+func TestWorkbookErrorsNameTheRow(t *testing.T) {
+	rows := [][]string{{"Name", "Birth year"}, {"Ерлан Сериков", "1985"}, {"Дана Ахметова", "1890"}}
+	_, err := Visitors("list.xlsx", bytes.NewReader(book(t, rows)))
+	if booth.ErrorCode(err) != booth.EINVALID || !strings.Contains(booth.ErrorMessage(err), "3") {
+		t.Fatalf("bad birth year on row 3: %v", err)
+	}
+	for name, content := range map[string][]byte{
+		"old.xls":     []byte("\xd0\xcf\x11\xe0"),
+		"broken.xlsx": []byte("PK\x03\x04 not really"),
+	} {
+		_, err := Visitors(name, bytes.NewReader(content))
+		if booth.ErrorCode(err) != booth.EINVALID || !strings.Contains(booth.ErrorMessage(err), name) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	big := bytes.NewReader(make([]byte, MaxFileSize+1))
+	if _, err := Visitors("huge.csv", big); booth.ErrorCode(err) != booth.EINVALID {
+		t.Errorf("a file over the limit: %v", err)
+	}
+}
+
+// FuzzWorkbook feeds workbooks, whole and damaged, to the reader: it
+// returns visitors or one error, never panics.
+func FuzzWorkbook(f *testing.F) {
+	good := book(f, [][]string{{"Name", "Phone"}, {"Айгерим", "+77011234567"}})
+	f.Add(good)
+	f.Add(good[:len(good)/2])
+	f.Add([]byte("PK\x05\x06" + strings.Repeat("\x00", 18)))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		vs, err := Visitors("fuzz.xlsx", bytes.NewReader(b))
+		if err == nil {
+			for _, v := range vs {
+				if v.Name == "" {
+					t.Fatalf("a visitor without a name: %+v", v)
+				}
+			}
+		} else if booth.ErrorMessage(err) == "" {
+			t.Fatal("an error without a sentence")
+		}
+	})
+}
