@@ -214,6 +214,21 @@ func (db *DB) VisitorCount(ctx context.Context) (int, error) {
 	return n, err
 }
 
+// RecentVisitors lists the visitors registered last (ids are time-ordered
+// UUIDv7), newest first, leaving out the erased and those known only from
+// a badge.
+func (db *DB) RecentVisitors(ctx context.Context, limit int) ([]booth.Visitor, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+visitorColumns+` FROM visitor
+		WHERE erased_at IS NULL AND source <> 'badge' ORDER BY id DESC LIMIT ?`, limit)
+	return collect(rows, err, func(rows *sql.Rows) (booth.Visitor, error) {
+		v, err := scanVisitor(rows)
+		if err != nil {
+			return booth.Visitor{}, err
+		}
+		return *v, nil
+	})
+}
+
 // FindVisitors returns up to limit visitors matching query (booth.ParseQuery):
 // every word must be a prefix of one of the visitor's search terms.
 func (db *DB) FindVisitors(ctx context.Context, query string, limit int) ([]booth.Visitor, error) {

@@ -3,6 +3,7 @@ package data_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"medibooth/booth"
 )
@@ -146,5 +147,24 @@ func TestImportIsAllOrNothingAndSkipsKnownPeople(t *testing.T) {
 	}
 	if n, _ := db.VisitorCount(ctx); n != 3 {
 		t.Fatalf("visitors after a refused import: %d, want 3", n)
+	}
+}
+
+func TestRecentVisitorsNewestFirst(t *testing.T) {
+	db, clk := MustOpenDB(t)
+	MustEvent(t, db)
+	var names []string
+	for _, n := range []string{"Первый", "Второй", "Третий"} {
+		MustVisitor(t, db, n)
+		names = append([]string{n}, names...)
+		clk.advance(time.Second)
+	}
+	gone := MustVisitor(t, db, "Стёртый")
+	if err := db.EraseVisitor(context.Background(), gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.RecentVisitors(context.Background(), 2)
+	if err != nil || len(got) != 2 || got[0].Name != names[0] || got[1].Name != names[1] {
+		t.Fatalf("RecentVisitors = %+v, %v; want %v", got, err, names[:2])
 	}
 }

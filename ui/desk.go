@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"log"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -247,6 +248,7 @@ func (d *desk) buildSearchSide() fyne.CanvasObject {
 // start loads the counters and recent scans and begins the focus keeper.
 func (d *desk) start() {
 	d.refresh()
+	d.onSearchChanged("")
 	d.focusScan()
 	go d.keepFocus()
 }
@@ -435,7 +437,15 @@ func (d *desk) onSearchChanged(q string) {
 }
 
 func (d *desk) runSearch(q string, seq int) {
-	found, err := d.app.cfg.Store.FindVisitors(context.Background(), q, searchLimit)
+	var found []booth.Visitor
+	var err error
+	if strings.TrimSpace(q) == "" {
+		// Nothing typed: the latest registrations, to check a walk-in's
+		// details or reprint their badge.
+		found, err = d.app.cfg.Store.RecentVisitors(context.Background(), searchLimit)
+	} else {
+		found, err = d.app.cfg.Store.FindVisitors(context.Background(), q, searchLimit)
+	}
 	d.app.do(func() {
 		d.mu.Lock()
 		stale := seq != d.searchSeq
@@ -446,8 +456,8 @@ func (d *desk) runSearch(q string, seq int) {
 		switch {
 		case err != nil:
 			d.foundStatus.SetText(message(err))
-		case q == "":
-			d.foundStatus.SetText("")
+		case strings.TrimSpace(q) == "":
+			d.foundStatus.SetText(lang.L("Registered last:"))
 		case len(found) == 0:
 			d.foundStatus.SetText(lang.L("No visitor matches."))
 		default:

@@ -339,6 +339,9 @@ func (f *registerForm) submit() {
 				return
 			}
 			f.dlg.Hide()
+			if d := f.app.desk; d != nil {
+				d.onSearchChanged(d.search.Text) // the new visitor in the list
+			}
 			f.app.showBadgeThen(f.ev, v.ID, func(b *badgeView) { b.print(false) })
 		})
 	}()

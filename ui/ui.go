@@ -21,6 +21,7 @@ type Store interface {
 	booth.CheckinService
 	booth.BadgeService
 	FindVisitors(ctx context.Context, query string, limit int) ([]booth.Visitor, error)
+	RecentVisitors(ctx context.Context, limit int) ([]booth.Visitor, error)
 	CreateVisitor(ctx context.Context, v *booth.Visitor, consents []booth.Consent) error
 	Visitor(ctx context.Context, id string) (*booth.Visitor, error)
 	UpdateVisitor(ctx context.Context, v *booth.Visitor) error
