@@ -160,3 +160,18 @@ func TestConsentRules(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCheckPIN is one sign-in's PIN check at the default cost: it
+// should stay well under a second on a booth laptop, and be slow enough
+// that guessing through a stolen hash costs real time.
+func BenchmarkCheckPIN(b *testing.B) {
+	h, err := HashPIN("739146", DefaultPINCost)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if !CheckPIN(h, "739146") {
+			b.Fatal("no match")
+		}
+	}
+}
