@@ -94,10 +94,14 @@ func CheckHealth(cs []Consent) error {
 }
 
 // CheckProvision: nothing about a visitor goes to a hospital without their
-// consent to provision to that very hospital.
+// consent to provision to that very hospital, and, the hospitals being in
+// Korea, without their consent to the transfer abroad.
 func CheckProvision(cs []Consent, hospitalID string) error {
 	if hospitalID == "" || !HasConsent(cs, PurposeProvision, hospitalID) {
 		return Errorf(ECONFLICT, "The visitor has not consented to their data going to this hospital.")
+	}
+	if !HasConsent(cs, PurposeTransfer, "") {
+		return Errorf(ECONFLICT, "The visitor has not consented to their data going abroad, to Korea.")
 	}
 	return nil
 }

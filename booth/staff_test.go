@@ -145,6 +145,10 @@ func TestConsentRules(t *testing.T) {
 		t.Error("a health note allowed without (or after withdrawing) the health consent")
 	}
 	share := []Consent{c(PurposeProvision, "hosp-a", true, 0)}
+	if CheckProvision(share, "hosp-a") == nil {
+		t.Error("provision to a Korean hospital without consent to the transfer abroad")
+	}
+	share = append(share, c(PurposeTransfer, "", true, 0))
 	if err := CheckProvision(share, "hosp-a"); err != nil {
 		t.Error(err)
 	}
@@ -154,7 +158,8 @@ func TestConsentRules(t *testing.T) {
 	if CheckProvision(append(share, c(PurposeProvision, "hosp-a", false, 1)), "hosp-a") == nil {
 		t.Error("provision after the consent was withdrawn")
 	}
-	for _, err := range []error{CheckRegistration(nil), CheckHealth(nil), CheckProvision(nil, "x")} {
+	for _, err := range []error{CheckRegistration(nil), CheckHealth(nil), CheckProvision(nil, "x"),
+		CheckProvision([]Consent{c(PurposeProvision, "x", true, 0)}, "x")} {
 		if ErrorCode(err) != ECONFLICT || strings.Count(ErrorMessage(err), ".") != 1 {
 			t.Errorf("%v: want one sentence with code conflict", err)
 		}

@@ -67,7 +67,8 @@ func uiKeys(t *testing.T) []string {
 	// staff and registration screens show as they come.
 	for _, err := range []error{booth.CheckPINRules(""), booth.CheckPINRules("12a45"), booth.CheckPINRules("1111"),
 		(&booth.Staff{}).Normalize(), (&booth.Staff{Name: "x", Role: booth.RoleDoctor}).Normalize(),
-		booth.CheckRegistration(nil), booth.CheckHealth(nil), booth.CheckProvision(nil, "")} {
+		booth.CheckRegistration(nil), booth.CheckHealth(nil), booth.CheckProvision(nil, ""),
+		booth.CheckProvision([]booth.Consent{{Purpose: booth.PurposeProvision, OrgID: "h", Granted: true}}, "h")} {
 		keys[booth.ErrorMessage(err)] = true
 	}
 	var out []string

@@ -319,6 +319,10 @@ func (f *registerForm) submit() {
 		f.status.SetText(lang.L("Without the consent to collection and contact the visitor cannot be registered."))
 		return
 	}
+	if len(f.share.Selected) > 0 && !f.transfer.Checked {
+		f.status.SetText(lang.L("The hospitals are in Korea: sharing with them needs the consent to transfer abroad. Tick it, or clear the hospitals."))
+		return
+	}
 	answers := consentAnswers{Contact: true, Health: f.health.Checked, Transfer: f.transfer.Checked, Marketing: f.marketing.Checked}
 	for _, h := range f.hospitals {
 		if containsString(f.share.Selected, h.Name) {

@@ -45,6 +45,15 @@ func TestRegisterWalkInWithTheKeyboard(t *testing.T) {
 		f.interests.SetSelected([]string{f.specialties[0]})
 		f.name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	})
+	// A hospital in Korea without the consent to transfer abroad: refused,
+	// nothing stored, until the transfer is ticked.
+	eventually(t, "the transfer needed for the hospital", func() bool {
+		return f.status.Text == lang.L("The hospitals are in Korea: sharing with them needs the consent to transfer abroad. Tick it, or clear the hospitals.")
+	})
+	act(func() {
+		f.transfer.SetChecked(true)
+		f.name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	})
 	eventually(t, "the badge after registering", func() bool { return u.badge != nil && u.badge.visitor.Name == "Айгерим Тестова" })
 	eventually(t, "the badge printed", func() bool {
 		return printer.pdfs() == 1
@@ -71,7 +80,7 @@ func TestRegisterWalkInWithTheKeyboard(t *testing.T) {
 			t.Errorf("consent without its text: %+v", c)
 		}
 	}
-	want := map[string]bool{"contact": true, "health": true, "transfer": false, "marketing": false,
+	want := map[string]bool{"contact": true, "health": true, "transfer": true, "marketing": false,
 		"provision:" + f.hospitals[0].ID: true}
 	if len(got) != len(want) {
 		t.Fatalf("consents %v, want %v", got, want)

@@ -191,7 +191,9 @@ func TestStaffScreenAddsDeskStaffWhoSeeLess(t *testing.T) {
 		s.repeat.SetText("4826")
 		test.Tap(s.saveBtn)
 	})
-	eventually(t, "a doctor needs a hospital", func() bool { return strings.Contains(s.status.Text, "hospital") })
+	eventually(t, "a doctor needs a hospital", func() bool {
+		return s.status.Text == lang.L("A doctor or coordinator belongs to a hospital; choose it.")
+	})
 	act(func() {
 		s.role.SetSelected(roleName(booth.RoleDesk))
 		test.Tap(s.saveBtn)

@@ -180,7 +180,11 @@ func TestCLIFindAndOrgs(t *testing.T) {
 		t.Fatalf("org add: %+v", org)
 	}
 	var v struct{ ID string }
-	c.mustJSON(&v, "visitor", "add", "--name", "Ольга Щербакова", "--phone", "+7 705 111 22 33", "--consent", "contact,health",
+	exit, _, errs := c.run("visitor", "add", "--name", "Ольга Щербакова", "--consent", "contact,health", "--share-with", "st. mary")
+	if exit != 1 || !strings.Contains(errs, "transfer abroad") {
+		t.Fatalf("sharing with a hospital in Korea without the transfer: exit %d %q", exit, errs)
+	}
+	c.mustJSON(&v, "visitor", "add", "--name", "Ольга Щербакова", "--phone", "+7 705 111 22 33", "--consent", "contact,health,transfer",
 		"--share-with", "st. mary")
 	var found struct {
 		Results []struct{ ID, Name string }

@@ -90,6 +90,9 @@ func (m *Main) runVisitorAdd(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	if len(share) > 0 && !slices.Contains(purposes, booth.PurposeTransfer) {
+		return booth.Errorf(booth.EINVALID, "The hospitals are in Korea: --share-with needs the consent to transfer abroad (--consent contact,transfer).")
+	}
 	if err := db.CreateVisitor(ctx, &v, consents); err != nil {
 		return err
 	}

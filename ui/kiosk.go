@@ -1,0 +1,888 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"image/color"
+	"log"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"medibooth/assets"
+	"medibooth/booth"
+	"medibooth/booth/label"
+)
+
+// kioskStep is one full-screen page of the kiosk.
+type kioskStep int
+
+// The kiosk's pages in the order a visitor meets them.
+const (
+	stepStart     kioskStep = iota // the event and the four languages
+	stepAbout                      // name, phone, email, type, birth year, city
+	stepContact                    // consent to collection and contact (required)
+	stepHealth                     // consent to health information
+	stepTransfer                   // consent to transfer abroad, to Korea
+	stepMarketing                  // consent to news and offers
+	stepHospitals                  // hospitals that may have the data; specialties
+	stepDone                       // the badge
+	stepRefused                    // contact refused: nothing can be stored
+)
+
+// kioskSteps is how many numbered steps a visitor goes through (About to
+// Hospitals); the step indicator counts them.
+const kioskSteps = int(stepHospitals)
+
+// kioskConsents is the consent each consent page asks for.
+var kioskConsents = map[kioskStep]booth.Purpose{
+	stepContact:   booth.PurposeContact,
+	stepHealth:    booth.PurposeHealth,
+	stepTransfer:  booth.PurposeTransfer,
+	stepMarketing: booth.PurposeMarketing,
+}
+
+// kioskWelcome greets a visitor on each language's button, in that language:
+// nobody has chosen a language yet, so these are not translations of the
+// interface but the same words said four times.
+var kioskWelcome = map[string]string{
+	"ru": "Добро пожаловать! Нажмите, чтобы начать.",
+	"kk": "Қош келдіңіз! Бастау үшін басыңыз.",
+	"en": "Welcome! Tap to start.",
+	"ko": "환영합니다! 눌러서 시작하세요.",
+}
+
+// kioskRegistration names the start page in the four languages.
+const kioskRegistration = "Регистрация · Тіркелу · Registration · 등록"
+
+// Sizes of the kiosk's touch targets.
+const (
+	kioskButtonHeight = 76
+	kioskButtonWidth  = 220
+	kioskMargin       = 40
+)
+
+// kiosk is the visitors' self-registration screen. A visitor chooses their
+// language, writes who they are, answers each consent on a page of its own,
+// chooses the hospitals that may have their data, and leaves with their
+// badge on screen and, when this laptop has a printer, on paper. Every page
+// fills the screen with large text and large buttons for a touch screen at a
+// noisy fair. The start page holds nothing typed: going back to it, by the
+// Back button, Finish or idle, forgets the visitor, so the next one never
+// sees what the last one wrote. Only an admin's PIN leaves the kiosk.
+type kiosk struct {
+	app     *App
+	ev      *booth.Event
+	content fyne.CanvasObject
+	page    *fyne.Container // holds the page shown
+	top     *fyne.Container // the row of the exit button, over the page
+	exitBtn *widget.Button  // the staff's way out, small, in a corner
+
+	hospitals   []booth.Org // the event's hospitals, loaded once
+	specialties []string
+
+	// gen counts visitors: it changes whenever the kiosk starts over, so
+	// work finished for an earlier visitor does not reach the screen.
+	gen     int
+	stopped bool
+
+	step kioskStep
+	lang string // the visitor's language
+
+	langBtns []*widget.Button // start: in visitorLanguages order
+
+	name, phone, email, birth, city *widget.Entry
+	visitorType                     booth.VisitorType
+	typeBtns                        []*widget.Button // in booth.VisitorTypes order
+	problem                         *widget.Label    // about: what to correct
+
+	answers             consentAnswers
+	consentText         *widget.Label // the consent page's text
+	agreeBtn, refuseBtn *widget.Button
+	share, interests    map[string]bool // hospital ids and specialties chosen
+	hospitalBtns        []*widget.Button
+	interestBtns        []*widget.Button
+	backBtn, nextBtn    *widget.Button // of the page shown; nil where none
+	startOverBtn        *widget.Button // refused: back to the start
+	busy                bool           // the registration is being stored
+	visitor             *booth.Visitor // the visitor registered, on the done page
+	badge               *canvas.Image
+	status              *widget.Label // hospitals: saving; done: printing
+	finishBtn           *widget.Button
+	printed             bool // the visitor's badge came out of the printer
+}
+
+func newKiosk(u *App, ev *booth.Event) *kiosk {
+	k := &kiosk{app: u, ev: ev}
+	k.exitBtn = widget.NewButtonWithIcon(lang.L("Staff"), theme.AccountIcon(), k.onExit)
+	k.exitBtn.Importance = widget.LowImportance
+	k.top = container.NewHBox(layout.NewSpacer(), k.exitBtn)
+	k.page = container.NewStack()
+	k.content = container.NewStack(k.page, container.NewBorder(k.top, nil, nil, nil))
+	// While the kiosk runs it is the whole window, so its large theme is
+	// the app's (stop puts the app's own back). A container.ThemeOverride
+	// would not do: the labels inside widgets are measured in the small
+	// theme and drawn in the large one.
+	if base := u.fyne.Settings().Theme(); !isKioskTheme(base) {
+		u.fyne.Settings().SetTheme(&kioskTheme{base: base, text: 22})
+	}
+	k.forget()
+	k.showStart()
+	go k.load()
+	return k
+}
+
+// load reads the event's hospitals and specialties for the hospitals page.
+func (k *kiosk) load() {
+	ctx := context.Background()
+	hospitals, err := k.app.cfg.Store.Orgs(ctx, booth.OrgHospital)
+	if err != nil {
+		log.Printf("kiosk hospitals: %v", err)
+	}
+	specialties, err := k.app.cfg.Store.Specialties(ctx)
+	if err != nil {
+		log.Printf("kiosk specialties: %v", err)
+	}
+	k.app.do(func() {
+		if k.stopped {
+			return
+		}
+		k.hospitals, k.specialties = hospitals, specialties
+		if k.step == stepHospitals {
+			k.show(stepHospitals)
+		}
+	})
+}
+
+// idle starts over from the language choice, forgetting what was typed.
+func (k *kiosk) idle() {
+	if k.step == stepStart || k.stopped {
+		return
+	}
+	k.startOver()
+}
+
+// stop ends the kiosk's background work: what arrives later is dropped.
+func (k *kiosk) stop() {
+	if !k.stopped {
+		if kt, ok := k.app.fyne.Settings().Theme().(*kioskTheme); ok && kt.base != nil {
+			k.app.fyne.Settings().SetTheme(kt.base)
+		}
+	}
+	k.stopped = true
+	k.gen++
+}
+
+// stale reports whether work begun for visitor gen may no longer touch the
+// screen.
+func (k *kiosk) stale(gen int) bool { return k.stopped || gen != k.gen }
+
+// startOver forgets the visitor and shows the start page, in the staff's
+// language for whoever walks up next (and for the staff's PIN dialog).
+func (k *kiosk) startOver() {
+	k.forget()
+	SetLanguage(k.app.fyne.Preferences().StringWithFallback(prefLanguage, DefaultLanguage))
+	k.relabelExit()
+	k.showStart()
+}
+
+// forget drops everything a visitor typed or chose; new fields replace the
+// old ones, so not even their undo history stays.
+func (k *kiosk) forget() {
+	k.gen++
+	k.lang = ""
+	k.name, k.phone, k.email, k.birth, k.city = nil, nil, nil, nil, nil
+	k.visitorType = booth.TypePatient
+	k.answers = consentAnswers{}
+	k.share, k.interests = map[string]bool{}, map[string]bool{}
+	k.busy, k.visitor, k.badge = false, nil, nil
+	k.printed = false
+}
+
+// tap wraps a button's action: every tap counts as someone at the kiosk.
+func (k *kiosk) tap(f func()) func() {
+	return func() {
+		k.app.touch()
+		f()
+	}
+}
+
+// relabelExit names the exit button in the language now spoken.
+func (k *kiosk) relabelExit() {
+	k.exitBtn.SetText(lang.L("Staff"))
+	k.top.Refresh() // the button's new width
+}
+
+func (k *kiosk) onExit() {
+	k.app.touch()
+	k.app.askAdmin(func(m *booth.Staff) { k.app.leaveKiosk(m) })
+}
+
+// show puts a page on screen.
+func (k *kiosk) show(s kioskStep) {
+	k.step = s
+	k.backBtn, k.nextBtn, k.agreeBtn, k.refuseBtn, k.startOverBtn, k.finishBtn = nil, nil, nil, nil, nil, nil
+	var page fyne.CanvasObject
+	switch s {
+	case stepStart:
+		page = k.startPage()
+	case stepAbout:
+		page = k.aboutPage()
+	case stepContact, stepHealth, stepTransfer, stepMarketing:
+		page = k.consentPage(kioskConsents[s])
+	case stepHospitals:
+		page = k.hospitalsPage()
+	case stepRefused:
+		page = k.refusedPage()
+	case stepDone:
+		page = k.donePage()
+	}
+	k.page.Objects = []fyne.CanvasObject{page}
+	k.page.Refresh()
+	k.app.touch()
+	if s == stepAbout && k.app.win.Canvas() != nil {
+		k.app.win.Canvas().Focus(k.name)
+	}
+}
+
+func (k *kiosk) showStart() { k.show(stepStart) }
+
+// chooseLanguage starts a visitor's registration in their language.
+func (k *kiosk) chooseLanguage(code string) {
+	k.forget()
+	k.lang = code
+	SetLanguage(code)
+	k.relabelExit()
+	k.newFields()
+	k.show(stepAbout)
+}
+
+// startPage greets in the four languages and offers them, Russian and
+// Kazakh first.
+func (k *kiosk) startPage() fyne.CanvasObject {
+	title := kioskHeading(k.ev.Name)
+	title.Alignment = fyne.TextAlignCenter
+	sub := widget.NewLabelWithStyle(kioskRegistration, fyne.TextAlignCenter, fyne.TextStyle{})
+	sub.SizeName = theme.SizeNameSubHeadingText
+	k.langBtns = k.langBtns[:0]
+	grid := container.NewGridWithColumns(2)
+	for _, l := range visitorLanguages {
+		code := l.Code
+		b := widget.NewButton("", k.tap(func() { k.chooseLanguage(code) }))
+		b.Importance = widget.HighImportance
+		k.langBtns = append(k.langBtns, b)
+		name := canvas.NewText(l.Name, theme.Color(theme.ColorNameForegroundOnPrimary))
+		name.TextSize = 44
+		name.TextStyle.Bold = true
+		name.Alignment = fyne.TextAlignCenter
+		hello := canvas.NewText(kioskWelcome[code], theme.Color(theme.ColorNameForegroundOnPrimary))
+		hello.TextSize = 22
+		hello.Alignment = fyne.TextAlignCenter
+		face := container.NewCenter(container.NewVBox(name, hello))
+		grid.Add(kioskMinSize(container.NewStack(b, face), fyne.NewSize(500, 150)))
+	}
+	box := container.NewVBox(title, sub, kioskSpace(fyne.NewSize(0, 24)), grid)
+	return container.NewCenter(box)
+}
+
+// newFields makes empty fields for a new visitor.
+func (k *kiosk) newFields() {
+	entry := func(placeholder string) *widget.Entry {
+		e := widget.NewEntry()
+		e.SetPlaceHolder(placeholder)
+		e.OnChanged = func(string) { k.app.touch() }
+		return e
+	}
+	k.name = entry(lang.L("First name and surname"))
+	k.phone = entry("")
+	// The booth's visitors mostly have Kazakh or Russian numbers.
+	k.phone.SetText("+7 ")
+	k.phone.CursorColumn = len([]rune(k.phone.Text))
+	k.email = entry("")
+	k.birth = entry(lang.L("Year only, e.g. 1985"))
+	k.city = entry(lang.L("For example, Almaty"))
+	fields := []*widget.Entry{k.name, k.phone, k.email, k.birth, k.city}
+	for i, e := range fields {
+		if i+1 < len(fields) {
+			next := fields[i+1]
+			e.OnSubmitted = func(string) { k.app.win.Canvas().Focus(next) }
+		} else {
+			e.OnSubmitted = func(string) { k.app.touch(); k.onAboutNext() }
+		}
+	}
+}
+
+// aboutPage asks who the visitor is.
+func (k *kiosk) aboutPage() fyne.CanvasObject {
+	if k.name == nil {
+		k.newFields()
+	}
+	k.typeBtns = k.typeBtns[:0]
+	types := container.NewGridWithColumns(3)
+	for _, t := range booth.VisitorTypes {
+		b := widget.NewButton(typeName(t), nil)
+		b.Alignment = widget.ButtonAlignLeading
+		b.OnTapped = k.tap(func() {
+			k.visitorType = t
+			k.paintTypes()
+		})
+		k.typeBtns = append(k.typeBtns, b)
+		types.Add(kioskMinSize(b, fyne.NewSize(0, kioskButtonHeight)))
+	}
+	k.paintTypes()
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Your name"), k.name),
+		widget.NewFormItem(lang.L("Phone"), k.phone),
+		widget.NewFormItem(lang.L("Email (optional)"), k.email),
+		widget.NewFormItem(lang.L("Visitor type"), types),
+		widget.NewFormItem(lang.L("Birth year (optional)"), k.birth),
+		widget.NewFormItem(lang.L("City (optional)"), k.city),
+	)
+	k.problem = widget.NewLabel("")
+	k.problem.Wrapping = fyne.TextWrapWord
+	k.problem.Importance = widget.DangerImportance
+	k.problem.TextStyle.Bold = true
+	k.backBtn = k.navButton(lang.L("Back"), theme.NavigateBackIcon(), widget.MediumImportance, k.startOver)
+	k.nextBtn = k.navButton(lang.L("Next"), theme.NavigateNextIcon(), widget.HighImportance, k.onAboutNext)
+	k.nextBtn.IconPlacement = widget.ButtonIconTrailingText
+	body := container.NewVScroll(container.NewVBox(form, k.problem))
+	return k.frame(lang.L("Tell us about yourself"), body, k.backBtn, kioskEnd(k.nextBtn))
+}
+
+// paintTypes marks the visitor type chosen.
+func (k *kiosk) paintTypes() {
+	for i, b := range k.typeBtns {
+		kioskPaint(b, booth.VisitorTypes[i] == k.visitorType, true)
+	}
+}
+
+// onAboutNext checks what the visitor wrote and moves on to the consents.
+func (k *kiosk) onAboutNext() {
+	if _, problem := k.readVisitor(); problem != "" {
+		k.problem.SetText(problem)
+		return
+	}
+	k.show(stepContact)
+}
+
+// readVisitor reads the fields into a visitor, or says in one sentence, in
+// the visitor's language, what to correct.
+func (k *kiosk) readVisitor() (*booth.Visitor, string) {
+	v := &booth.Visitor{Name: k.name.Text, Phone: kioskPhone(k.phone.Text), Email: k.email.Text,
+		Type: k.visitorType, Lang: k.lang, City: k.city.Text, Source: booth.SourceKiosk}
+	for _, s := range k.specialties {
+		if k.interests[s] {
+			v.Interests = append(v.Interests, s)
+		}
+	}
+	year, err := booth.ParseBirthYear(k.birth.Text)
+	if err != nil {
+		return nil, lang.L("Please write the year you were born, such as 1985, or leave it empty.")
+	}
+	v.BirthYear = year
+	v.Normalize()
+	err = v.Validate()
+	if err == nil {
+		return v, ""
+	}
+	if v.Name == "" {
+		return nil, lang.L("Please write your name.")
+	}
+	// Which field is wrong: the one whose clearing makes the rest valid.
+	for _, f := range []struct {
+		clear   func(*booth.Visitor)
+		problem string
+	}{
+		{func(c *booth.Visitor) { c.Phone = "" }, lang.L("Please check your phone number: a country code such as +7, then the number.")},
+		{func(c *booth.Visitor) { c.Email = "" }, lang.L("Please check your email address, or leave it empty.")},
+		{func(c *booth.Visitor) { c.BirthYear = 0 }, lang.L("Please write the year you were born, such as 1985, or leave it empty.")},
+	} {
+		c := *v
+		f.clear(&c)
+		if c.Validate() == nil {
+			return nil, f.problem
+		}
+	}
+	return nil, message(err)
+}
+
+// kioskPhone reads the phone field: the +7 filled in alone is no number,
+// and a local 8 typed after it is dropped (+7 8 701… is +7 701…).
+func kioskPhone(s string) string {
+	s = strings.TrimSpace(s)
+	d := booth.Digits(s)
+	switch {
+	case strings.HasPrefix(s, "+") && d == "7":
+		return ""
+	case strings.HasPrefix(s, "+7") && len(d) == 12 && d[1] == '8':
+		return "+7" + d[2:]
+	}
+	return s
+}
+
+// consentPage asks for one consent with its full text in the visitor's
+// language; neither answer is chosen for them.
+func (k *kiosk) consentPage(p booth.Purpose) fyne.CanvasObject {
+	text, err := assets.ConsentText(string(p), k.lang)
+	if err != nil {
+		log.Printf("kiosk consent text: %v", err)
+		text = message(err)
+	}
+	k.consentText = widget.NewLabel(text)
+	k.consentText.Wrapping = fyne.TextWrapWord
+	k.consentText.SizeName = theme.SizeNameSubHeadingText
+	note := lang.L("You may refuse and still register.")
+	if p == booth.PurposeContact {
+		note = lang.L("Without this consent we cannot register you.")
+	}
+	noteLabel := widget.NewLabelWithStyle(note, fyne.TextAlignLeading, fyne.TextStyle{Bold: p == booth.PurposeContact})
+	noteLabel.Wrapping = fyne.TextWrapWord
+	body := container.NewBorder(noteLabel, nil, nil, nil, kioskPaper(container.NewVScroll(k.consentText)))
+
+	k.backBtn = k.navButton(lang.L("Back"), theme.NavigateBackIcon(), widget.MediumImportance, func() { k.show(k.step - 1) })
+	k.refuseBtn = k.navButton(lang.L("I do not agree"), theme.CancelIcon(), widget.MediumImportance, func() { k.answer(p, false) })
+	k.agreeBtn = k.navButton(lang.L("I agree"), theme.ConfirmIcon(), widget.SuccessImportance, func() { k.answer(p, true) })
+	answers := container.NewGridWithColumns(2, kioskTall(k.refuseBtn), kioskTall(k.agreeBtn))
+	return k.frame(kioskConsentQuestion(p), body, k.backBtn, answers)
+}
+
+// kioskConsentQuestion is a consent asked as a question, in the visitor's
+// language.
+func kioskConsentQuestion(p booth.Purpose) string {
+	switch p {
+	case booth.PurposeContact:
+		return lang.L("May we keep your details and contact you?")
+	case booth.PurposeHealth:
+		return lang.L("May the doctors note your health information?")
+	case booth.PurposeTransfer:
+		return lang.L("May your data be sent to Korea?")
+	case booth.PurposeMarketing:
+		return lang.L("May we send you news and offers?")
+	}
+	return string(p)
+}
+
+// answer records the visitor's answer to one consent and moves on.
+func (k *kiosk) answer(p booth.Purpose, yes bool) {
+	switch p {
+	case booth.PurposeContact:
+		k.answers.Contact = yes
+		if !yes {
+			k.show(stepRefused)
+			return
+		}
+	case booth.PurposeHealth:
+		k.answers.Health = yes
+	case booth.PurposeTransfer:
+		k.answers.Transfer = yes
+	case booth.PurposeMarketing:
+		k.answers.Marketing = yes
+	}
+	k.show(k.step + 1)
+}
+
+// refusedPage explains kindly that nobody is registered without the consent
+// to contact, and that nothing was kept.
+func (k *kiosk) refusedPage() fyne.CanvasObject {
+	text := widget.NewLabel(lang.L("We can only register you if we may keep your details and contact you. Nothing you wrote has been saved. If you have questions, please ask at the registration desk: we are glad to help."))
+	text.Wrapping = fyne.TextWrapWord
+	text.SizeName = theme.SizeNameSubHeadingText
+	k.backBtn = k.navButton(lang.L("Back"), theme.NavigateBackIcon(), widget.MediumImportance, func() { k.show(stepContact) })
+	k.startOverBtn = k.navButton(lang.L("Back to the start"), theme.HomeIcon(), widget.HighImportance, k.startOver)
+	return k.frame(lang.L("Registration is not possible without this consent"), container.NewVBox(text), k.backBtn, kioskEnd(k.startOverBtn))
+}
+
+// hospitalsPage asks which hospitals may have the visitor's data, and,
+// optionally, which specialties interest them.
+func (k *kiosk) hospitalsPage() fyne.CanvasObject {
+	title := lang.L("Which hospitals may receive your data?")
+	box := container.NewVBox()
+	k.hospitalBtns = k.hospitalBtns[:0]
+	if len(k.hospitals) > 0 && !k.answers.Transfer {
+		// The hospitals are in Korea: without the transfer abroad none of
+		// them may receive the visitor's data.
+		clear(k.share)
+		no := widget.NewLabel(lang.L("You did not agree to your data going to Korea, so no hospital will receive it. To change this, go back."))
+		no.Wrapping = fyne.TextWrapWord
+		box.Add(no)
+	}
+	if len(k.hospitals) > 0 && k.answers.Transfer {
+		text, err := assets.ConsentText(string(booth.PurposeProvision), k.lang)
+		if err != nil {
+			text = message(err)
+		}
+		provision := widget.NewLabel(text)
+		provision.Wrapping = fyne.TextWrapWord
+		provision.SizeName = theme.SizeNameCaptionText
+		hint := widget.NewLabel(lang.L("Tap every hospital that may receive your data. You may choose none."))
+		hint.Wrapping = fyne.TextWrapWord
+		hospitals := container.NewGridWithColumns(2)
+		for _, h := range k.hospitals {
+			id := h.ID
+			b := k.toggle(h.Name, func() bool { return k.share[id] }, func() { k.share[id] = !k.share[id] })
+			k.hospitalBtns = append(k.hospitalBtns, b)
+			hospitals.Add(kioskTall(b))
+		}
+		box.Add(kioskPaper(provision))
+		box.Add(hint)
+		box.Add(hospitals)
+	}
+	k.interestBtns = k.interestBtns[:0]
+	if len(k.specialties) > 0 {
+		question := lang.L("Which specialties interest you? (optional)")
+		if len(k.hospitals) == 0 {
+			title = question
+		} else {
+			box.Add(kioskSubheading(question))
+		}
+		interests := container.NewGridWithColumns(3)
+		for _, s := range k.specialties {
+			b := k.toggle(s, func() bool { return k.interests[s] }, func() { k.interests[s] = !k.interests[s] })
+			k.interestBtns = append(k.interestBtns, b)
+			interests.Add(kioskTall(b))
+		}
+		box.Add(interests)
+	}
+	// Saving, or why it failed, shows between the buttons.
+	k.status = widget.NewLabel("")
+	k.status.Wrapping = fyne.TextWrapWord
+	k.status.TextStyle.Bold = true
+	k.status.Alignment = fyne.TextAlignCenter
+
+	k.backBtn = k.navButton(lang.L("Back"), theme.NavigateBackIcon(), widget.MediumImportance, func() { k.show(stepMarketing) })
+	k.nextBtn = k.navButton(lang.L("Complete registration"), theme.ConfirmIcon(), widget.HighImportance, k.register)
+	right := container.NewBorder(nil, nil, nil, kioskTall(k.nextBtn), k.status)
+	return k.frame(title, container.NewVScroll(box), k.backBtn, right)
+}
+
+// toggle is a large button that turns a choice on and off.
+func (k *kiosk) toggle(text string, on func() bool, flip func()) *widget.Button {
+	b := widget.NewButton(text, nil)
+	b.Alignment = widget.ButtonAlignLeading
+	b.OnTapped = k.tap(func() {
+		flip()
+		kioskPaint(b, on(), false)
+	})
+	kioskPaint(b, on(), false)
+	return b
+}
+
+// kioskPaint shows whether a choice is on: a filled button with a ticked
+// box, or a plain one with an empty box (a round one for a choice of one).
+func kioskPaint(b *widget.Button, on, radio bool) {
+	icon, imp := theme.CheckButtonIcon(), widget.MediumImportance
+	if radio {
+		icon = theme.RadioButtonIcon()
+	}
+	if on {
+		icon, imp = theme.CheckButtonCheckedIcon(), widget.HighImportance
+		if radio {
+			icon = theme.RadioButtonCheckedIcon()
+		}
+	}
+	b.Icon, b.Importance = icon, imp
+	b.Refresh()
+}
+
+// register stores the visitor with their answers, then shows the badge and
+// prints it. The registration is never lost to a printer's failure.
+func (k *kiosk) register() {
+	if k.busy {
+		return
+	}
+	v, problem := k.readVisitor()
+	if problem != "" {
+		k.show(stepAbout)
+		k.problem.SetText(problem)
+		return
+	}
+	if !k.answers.Contact {
+		k.show(stepContact)
+		return
+	}
+	answers := k.answers
+	answers.Hospitals = nil
+	for _, h := range k.hospitals {
+		if k.share[h.ID] && answers.Transfer {
+			answers.Hospitals = append(answers.Hospitals, h.ID)
+		}
+	}
+	consents := answers.records(v.Lang)
+	ctx := k.app.ctx()
+	target := k.app.printer()
+	printing := target != "" || k.app.cfg.Print != nil
+	gen := k.gen
+	k.busy = true
+	k.nextBtn.Disable()
+	k.backBtn.Disable()
+	k.status.SetText(lang.L("Saving…"))
+	go func() {
+		if err := k.app.cfg.Store.CreateVisitor(ctx, v, consents); err != nil {
+			log.Printf("kiosk register: %v", err)
+			k.app.do(func() {
+				if k.stale(gen) {
+					return
+				}
+				k.busy = false
+				k.nextBtn.Enable()
+				k.backBtn.Enable()
+				k.status.SetText(lang.L("Your registration could not be saved. Please ask at the registration desk."))
+			})
+			return
+		}
+		img, pdf, err := k.renderBadge(ctx, v)
+		if err != nil {
+			log.Printf("kiosk badge of %s: %v", v.ID, err)
+		}
+		k.app.do(func() {
+			if k.stale(gen) {
+				return
+			}
+			k.busy, k.visitor = false, v
+			if img != nil {
+				k.badge = canvas.NewImageFromReader(bytes.NewReader(img), "badge.png")
+			}
+			k.show(stepDone)
+			switch {
+			case err != nil:
+				k.status.SetText(lang.L("You are registered; the registration desk will print your badge."))
+			case printing:
+				k.status.SetText(lang.L("Printing your badge…"))
+			default:
+				k.status.SetText(lang.L("Take a photo of this badge with your phone, or ask at the desk for a printed one."))
+			}
+		})
+		if err != nil || !printing {
+			return
+		}
+		err = k.app.print(ctx, pdf)
+		if err == nil {
+			_, err = k.app.cfg.Store.LogPrint(ctx, v.ID, "label", target, false)
+		}
+		if err != nil {
+			log.Printf("kiosk print badge of %s: %v", v.ID, err)
+		}
+		k.app.do(func() {
+			if k.stale(gen) {
+				return
+			}
+			k.printed = err == nil
+			if err != nil {
+				k.status.Importance = widget.WarningImportance
+				k.status.SetText(lang.L("Your badge could not be printed, but you are registered: the registration desk will print it for you."))
+				return
+			}
+			k.status.Importance = widget.SuccessImportance
+			k.status.SetText(lang.L("Your badge is printed: please take it from the printer."))
+		})
+	}()
+}
+
+// renderBadge draws the new visitor's badge for the screen and the printer.
+func (k *kiosk) renderBadge(ctx context.Context, v *booth.Visitor) (img, pdf []byte, err error) {
+	code, stored, err := k.app.cfg.Store.BadgeCode(ctx, v.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	b := label.ForVisitor(stored, k.ev, code)
+	if img, err = label.PNG(b, label.ShippedFonts); err != nil {
+		return nil, nil, err
+	}
+	if pdf, err = label.LabelPDF([]label.Badge{b}, label.ShippedFonts); err != nil {
+		return nil, nil, err
+	}
+	return img, pdf, nil
+}
+
+// donePage shows the new visitor their badge.
+func (k *kiosk) donePage() fyne.CanvasObject {
+	title := kioskHeading(lang.L("Thank you, {{.Name}}!", map[string]any{"Name": k.visitor.Name}))
+	text := widget.NewLabel(lang.L("You are registered. Show this badge at the entrance or at the desk."))
+	text.Wrapping = fyne.TextWrapWord
+	text.SizeName = theme.SizeNameSubHeadingText
+	k.status = widget.NewLabel("")
+	k.status.Wrapping = fyne.TextWrapWord
+	k.status.TextStyle.Bold = true
+	k.finishBtn = k.navButton(lang.L("Finish"), theme.ConfirmIcon(), widget.HighImportance, k.startOver)
+	k.status.SizeName = theme.SizeNameSubHeadingText
+	side := container.NewVBox(layout.NewSpacer(), title, text, k.status,
+		kioskSpace(fyne.NewSize(0, 24)), container.NewHBox(kioskTall(k.finishBtn)), layout.NewSpacer())
+	var left fyne.CanvasObject
+	if k.badge != nil {
+		// The badge as printed, 62×100 mm at 6 px/mm, on a white card.
+		k.badge.FillMode = canvas.ImageFillContain
+		k.badge.SetMinSize(fyne.NewSize(372, 600))
+		card := canvas.NewRectangle(color.White)
+		card.StrokeColor = theme.Color(theme.ColorNameInputBorder)
+		card.StrokeWidth = 2
+		card.CornerRadius = 8
+		left = container.NewHBox(container.NewCenter(container.NewStack(card, container.NewPadded(k.badge))), kioskSpace(fyne.NewSize(32, 0)))
+	}
+	return container.New(kioskMargins{kioskMargin}, container.NewBorder(nil, nil, left, nil, side))
+}
+
+// frame lays out a step: its question on top with the step number, the
+// body, and the buttons at the bottom: back on the left, right filling the
+// rest (kioskEnd puts a button at the right end).
+func (k *kiosk) frame(title string, body fyne.CanvasObject, back *widget.Button, right fyne.CanvasObject) fyne.CanvasObject {
+	// The heading keeps clear of the exit button in the corner.
+	head := container.NewBorder(nil, nil, nil, kioskSpace(fyne.NewSize(k.exitBtn.MinSize().Width, 0)), kioskHeading(title))
+	top := container.NewVBox(head)
+	if n := int(k.step); k.step >= stepAbout && n <= kioskSteps {
+		step := canvas.NewText(lang.L("Step {{.Step}} of {{.Steps}}", map[string]any{"Step": n, "Steps": kioskSteps}),
+			theme.Color(theme.ColorNamePlaceHolder))
+		step.TextSize = theme.Size(theme.SizeNameCaptionText)
+		top = container.NewVBox(container.NewHBox(kioskSpace(fyne.NewSize(theme.Padding(), 0)), step), head)
+	}
+	var left fyne.CanvasObject
+	if back != nil {
+		left = kioskTall(back)
+	}
+	nav := container.NewBorder(nil, nil, left, nil, right)
+	return container.New(kioskMargins{kioskMargin}, container.NewBorder(top, container.NewPadded(nav), nil, nil, body))
+}
+
+// navButton is a large button whose tap counts as activity.
+func (k *kiosk) navButton(text string, icon fyne.Resource, imp widget.Importance, f func()) *widget.Button {
+	b := widget.NewButtonWithIcon(text, icon, k.tap(f))
+	b.Importance = imp
+	return b
+}
+
+// kioskHeading is a page's title.
+func kioskHeading(s string) *widget.Label {
+	l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameHeadingText
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+func kioskSubheading(s string) *widget.Label {
+	l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameSubHeadingText
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// kioskPaper sets a text apart on a light background, like a printed form.
+func kioskPaper(o fyne.CanvasObject) fyne.CanvasObject {
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	bg.CornerRadius = 8
+	return container.NewStack(bg, container.NewPadded(o))
+}
+
+// kioskEnd puts a button at the right end of the bottom row.
+func kioskEnd(b *widget.Button) fyne.CanvasObject {
+	return container.NewHBox(layout.NewSpacer(), kioskTall(b))
+}
+
+// kioskTall makes a button at least a comfortable touch target.
+func kioskTall(b *widget.Button) fyne.CanvasObject {
+	return kioskMinSize(b, fyne.NewSize(kioskButtonWidth, kioskButtonHeight))
+}
+
+// kioskSpace is empty space of a size.
+func kioskSpace(s fyne.Size) fyne.CanvasObject {
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(s)
+	return r
+}
+
+// kioskMinSize gives o at least size s.
+func kioskMinSize(o fyne.CanvasObject, s fyne.Size) fyne.CanvasObject {
+	return container.New(kioskAtLeast{s}, o)
+}
+
+// kioskAtLeast stacks its objects, no smaller than a size.
+type kioskAtLeast struct{ size fyne.Size }
+
+func (l kioskAtLeast) Layout(objs []fyne.CanvasObject, s fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(s)
+	}
+}
+
+func (l kioskAtLeast) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	m := l.size
+	for _, o := range objs {
+		m = m.Max(o.MinSize())
+	}
+	return m
+}
+
+// kioskMargins keeps a page off the screen's edges.
+type kioskMargins struct{ px float32 }
+
+func (l kioskMargins) Layout(objs []fyne.CanvasObject, s fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(l.px, l.px/2))
+		o.Resize(fyne.NewSize(s.Width-2*l.px, s.Height-l.px))
+	}
+}
+
+func (l kioskMargins) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var m fyne.Size
+	for _, o := range objs {
+		m = m.Max(o.MinSize())
+	}
+	return m.Add(fyne.NewSize(2*l.px, l.px))
+}
+
+func isKioskTheme(t fyne.Theme) bool {
+	_, ok := t.(*kioskTheme)
+	return ok
+}
+
+// kioskTheme is the app's theme with everything larger, for reading at arm's
+// length and tapping with a finger.
+type kioskTheme struct {
+	base fyne.Theme
+	text float32
+}
+
+// Color is the app's, with "I agree" in the admitted green: Fyne's own
+// success green is too bright for white letters.
+func (t *kioskTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if n == theme.ColorNameSuccess {
+		return colorAdmitted
+	}
+	return t.base.Color(n, v)
+}
+
+func (t *kioskTheme) Font(s fyne.TextStyle) fyne.Resource     { return t.base.Font(s) }
+func (t *kioskTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.base.Icon(n) }
+
+func (t *kioskTheme) Size(n fyne.ThemeSizeName) float32 {
+	switch n {
+	case theme.SizeNameText:
+		return t.text
+	case theme.SizeNameHeadingText:
+		return t.text * 1.6
+	case theme.SizeNameSubHeadingText:
+		return t.text * 1.2
+	case theme.SizeNameCaptionText:
+		return t.text * 0.8
+	case theme.SizeNameInlineIcon:
+		return t.text * 1.3
+	case theme.SizeNameInnerPadding:
+		return 10
+	case theme.SizeNamePadding:
+		return 6
+	case theme.SizeNameScrollBar:
+		return 20
+	case theme.SizeNameScrollBarSmall:
+		return 8
+	case theme.SizeNameInputBorder:
+		return 2
+	case theme.SizeNameButtonRadius, theme.SizeNameInputRadius:
+		return 10
+	}
+	return t.base.Size(n)
+}
