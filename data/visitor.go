@@ -214,12 +214,11 @@ func (db *DB) VisitorCount(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// RecentVisitors lists the visitors registered last (ids are time-ordered
-// UUIDv7), newest first, leaving out the erased and those known only from
-// a badge.
+// RecentVisitors lists the visitors registered last, newest first, leaving
+// out the erased and those known only from a badge.
 func (db *DB) RecentVisitors(ctx context.Context, limit int) ([]booth.Visitor, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT `+visitorColumns+` FROM visitor
-		WHERE erased_at IS NULL AND source <> 'badge' ORDER BY id DESC LIMIT ?`, limit)
+		WHERE erased_at IS NULL AND source <> 'badge' ORDER BY created_at DESC, id DESC LIMIT ?`, limit)
 	return collect(rows, err, func(rows *sql.Rows) (booth.Visitor, error) {
 		v, err := scanVisitor(rows)
 		if err != nil {

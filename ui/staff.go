@@ -53,8 +53,18 @@ func (u *App) showStaff() {
 
 func (s *staffScreen) build() fyne.CanvasObject {
 	s.list = widget.NewList(func() int { return len(s.staff) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(s.describe(s.staff[i])) })
+		func() fyne.CanvasObject {
+			name := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			info := widget.NewLabel("")
+			name.Truncation, info.Truncation = fyne.TextTruncateEllipsis, fyne.TextTruncateEllipsis
+			info.SizeName = theme.SizeNameCaptionText
+			return container.NewVBox(name, info)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			rows := o.(*fyne.Container).Objects
+			rows[0].(*widget.Label).SetText(s.staff[i].Name)
+			rows[1].(*widget.Label).SetText(s.describe(s.staff[i]))
+		})
 	s.list.OnSelected = func(i widget.ListItemID) { s.edit(&s.staff[i]) }
 	add := widget.NewButtonWithIcon(lang.L("Add a staff member"), theme.ContentAddIcon(), func() {
 		s.list.UnselectAll()
@@ -68,6 +78,7 @@ func (s *staffScreen) build() fyne.CanvasObject {
 		roles[i] = roleName(r)
 	}
 	s.hospital = widget.NewSelect(nil, nil)
+	s.hospital.PlaceHolder = lang.L("Choose the hospital")
 	s.role = widget.NewSelect(roles, func(string) { s.enableHospital() })
 	s.disabled = widget.NewCheck(lang.L("Disabled: cannot sign in"), nil)
 	s.pin = newPINEntry()
@@ -94,9 +105,9 @@ func (s *staffScreen) build() fyne.CanvasObject {
 	return split
 }
 
-// describe is one line of the staff list.
+// describe is the second line of a staff member in the list.
 func (s *staffScreen) describe(m booth.Staff) string {
-	parts := []string{m.Name, roleName(m.Role)}
+	parts := []string{roleName(m.Role)}
 	if h := s.hospitalName(m.OrgID); h != "" {
 		parts = append(parts, h)
 	}
@@ -242,6 +253,8 @@ func (s *staffScreen) save() {
 				s.say(message(err), true)
 				return
 			}
+			s.pin.SetText("") // a PIN never stays on screen
+			s.repeat.SetText("")
 			if s.app.staff != nil && m.ID == s.app.staff.ID {
 				me := m
 				s.app.staff = &me

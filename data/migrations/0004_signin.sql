@@ -5,3 +5,6 @@ CREATE TABLE signin_state (
 	failed       INTEGER NOT NULL DEFAULT 0,
 	locked_until TEXT NOT NULL DEFAULT ''
 );
+
+-- The desk lists the latest registrations.
+CREATE INDEX visitor_created ON visitor (created_at);
