@@ -198,7 +198,9 @@ func TestStaffScreenAddsDeskStaffWhoSeeLess(t *testing.T) {
 		s.role.SetSelected(roleName(booth.RoleDesk))
 		test.Tap(s.saveBtn)
 	})
-	eventually(t, "saved", func() bool { return s.status.Text == lang.L("Saved.") && len(s.staff) > 0 && s.pin.Text == "" && s.repeat.Text == "" })
+	eventually(t, "saved", func() bool {
+		return s.status.Text == lang.L("Saved.") && len(s.staff) > 0 && s.pin.Text == "" && s.repeat.Text == ""
+	})
 	list, _ := db.StaffMembers(context.Background())
 	var added *booth.Staff
 	for i := range list {
