@@ -22,18 +22,17 @@ type staffScreen struct {
 	hospitals []booth.Org
 	editing   *booth.Staff // nil: a new staff member
 
-	list      *widget.List
-	heading   *widget.Label
-	name      *widget.Entry
-	role      *widget.Select
-	hospital  *widget.Select
-	disabled  *widget.Check
-	pin       *widget.Entry
-	repeat    *widget.Entry
-	pinLabel  *widget.Label
-	saveBtn   *widget.Button
-	status    *widget.Label
-	statusBad bool
+	list     *widget.List
+	heading  *widget.Label
+	name     *widget.Entry
+	role     *widget.Select
+	hospital *widget.Select
+	disabled *widget.Check
+	pin      *widget.Entry
+	repeat   *widget.Entry
+	pinLabel *widget.Label
+	saveBtn  *widget.Button
+	status   *widget.Label
 }
 
 // showStaff opens the staff screen (admins only).
