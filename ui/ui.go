@@ -40,6 +40,9 @@ type Store interface {
 	UpdateStaff(ctx context.Context, s *booth.Staff) error
 	SetPIN(ctx context.Context, id, pin string) error
 	SignIn(ctx context.Context, id, pin string) (*booth.Staff, error)
+
+	queueStore
+	meetingStore
 }
 
 // Config wires the screens to the rest of the app.

@@ -1,0 +1,4 @@
+package ui
+
+// meetingStore is what the B2B meeting log needs from the database.
+type meetingStore interface{}

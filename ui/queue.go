@@ -1,0 +1,4 @@
+package ui
+
+// queueStore is what the queue needs from the database.
+type queueStore interface{}
