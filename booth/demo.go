@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -41,11 +42,14 @@ const DemoTextVersion = "2026-1"
 
 // Demo is the embedded demo event.
 type Demo struct {
-	Event    Event     `json:"event"`
-	Orgs     []Org     `json:"orgs"` // with Departments
-	Staff    []Staff   `json:"staff"`
-	Visitors []Visitor `json:"visitors"`
-	Consents []Consent `json:"consents"`
+	Event Event `json:"event"`
+	Orgs  []Org `json:"orgs"` // with Departments
+	// NotesKeys are the demo hospitals' private notes keys, by org id:
+	// published demo keys, wrapped with DemoPassphrase when loaded.
+	NotesKeys map[string]string `json:"-"`
+	Staff     []Staff           `json:"staff"`
+	Visitors  []Visitor         `json:"visitors"`
+	Consents  []Consent         `json:"consents"`
 }
 
 // demoFile is the shape of demo/almaty.json: readable by people, without the
@@ -64,6 +68,9 @@ type demoOrg struct {
 	Name        string   `json:"name"`
 	Note        string   `json:"note"` // what the firm is; not stored
 	Departments []string `json:"departments"`
+	// Complaints lists each department's complaint categories.
+	Complaints map[string][]string `json:"complaints"`
+	NotesKey   string              `json:"notes_key"` // a hospital's demo notes key
 }
 
 type demoStaff struct {
@@ -144,7 +151,22 @@ func LoadDemo() (*Demo, error) {
 		}
 		for _, dn := range fo.Departments {
 			dn = strings.TrimSpace(dn)
-			o.Departments = append(o.Departments, Department{ID: demoID("dept:" + o.Name + "/" + dn), OrgID: o.ID, Name: dn})
+			o.Departments = append(o.Departments, Department{ID: demoID("dept:" + o.Name + "/" + dn), OrgID: o.ID, Name: dn,
+				Complaints: fo.Complaints[dn]})
+		}
+		for dn := range fo.Complaints {
+			if !slices.Contains(fo.Departments, dn) {
+				return nil, demoErr("the organisation %q lists complaints of %q, not one of its departments", fo.Name, dn)
+			}
+		}
+		if fo.NotesKey != "" {
+			if o.Kind != OrgHospital {
+				return nil, demoErr("the organisation %q has a notes key but is not a hospital", fo.Name)
+			}
+			if d.NotesKeys == nil {
+				d.NotesKeys = map[string]string{}
+			}
+			d.NotesKeys[o.ID] = fo.NotesKey
 		}
 		if err := o.Validate(); err != nil {
 			return nil, demoErr("the organisation %q: %s", fo.Name, ErrorMessage(err))

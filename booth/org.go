@@ -40,6 +40,9 @@ type Department struct {
 	ID    string `json:"id"`
 	OrgID string `json:"org_id"`
 	Name  string `json:"name"`
+	// Complaints are the complaint categories a consultation in this
+	// department picks from.
+	Complaints []string `json:"complaints,omitempty"`
 }
 
 // Validate checks an organisation and its departments before they are stored.

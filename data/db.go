@@ -44,6 +44,9 @@ type DB struct {
 	// PINCost is the argon2id cost of new PIN hashes; zero means
 	// booth.DefaultPINCost. Tests make it cheap.
 	PINCost booth.PINCost
+	// PassphraseCost is the argon2id cost of new hospital keys; zero means
+	// booth.DefaultPassphraseCost. Tests make it cheap.
+	PassphraseCost booth.PassphraseCost
 
 	w *sql.DB // the one writer connection
 	r *sql.DB // readers

@@ -39,6 +39,26 @@ func (db *DB) LoadDemo(ctx context.Context, d *booth.Demo) (DemoResult, error) {
 		if err := insertOrg(ctx, tx, db, &o, true); err != nil {
 			return res, err
 		}
+		for _, dep := range o.Departments {
+			if err := insertComplaints(ctx, tx, db, dep.ID, dep.Complaints, true); err != nil {
+				return res, err
+			}
+		}
+		if id, ok := d.NotesKeys[o.ID]; ok {
+			var has int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM hospital_key WHERE org_id = ?`, o.ID).Scan(&has); err != nil {
+				return res, err
+			}
+			if has == 0 {
+				k, err := booth.WrapHospitalKey(o.ID, id, booth.DemoPassphrase, booth.DemoPassphraseCost)
+				if err != nil {
+					return res, err
+				}
+				if err := insertHospitalKey(ctx, tx, db, k, true); err != nil {
+					return res, err
+				}
+			}
+		}
 	}
 	for i := range d.Staff {
 		s := d.Staff[i]

@@ -79,10 +79,15 @@ func (db *DB) EraseVisitor(ctx context.Context, visitorID string) error {
 		`DELETE FROM visitor_interest WHERE visitor_id = ?`,
 		`UPDATE scan SET raw = X'', code = '' WHERE visitor_id = ?`,
 		`UPDATE badge_print SET target = '' WHERE visitor_id = ?`,
+		// The notes go; the consultation stays counted.
+		`UPDATE consultation SET sealed = NULL, follow_up_by = '' WHERE visitor_id = ?`,
 	} {
 		if _, err := tx.ExecContext(ctx, q, visitorID); err != nil {
 			return err
 		}
+	}
+	if err := db.audit(ctx, tx, AuditErase, visitorID, ""); err != nil {
+		return err
 	}
 	return tx.Commit()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"medibooth/booth"
@@ -231,6 +232,9 @@ func (db *DB) SignIn(ctx context.Context, id, pin string) (*booth.Staff, error) 
 		if _, err := tx.ExecContext(ctx, `DELETE FROM signin_state WHERE staff_id = ?`, id); err != nil {
 			return nil, err
 		}
+		if err := db.audit(booth.WithStaff(ctx, s), tx, AuditSignIn, s.ID, ""); err != nil {
+			return nil, err
+		}
 		return s, tx.Commit()
 	}
 	failed++
@@ -245,6 +249,9 @@ func (db *DB) SignIn(ctx context.Context, id, pin string) (*booth.Staff, error) 
 	if _, err := tx.ExecContext(ctx, `INSERT INTO signin_state (staff_id, failed, locked_until) VALUES (?, ?, ?)
 		ON CONFLICT (staff_id) DO UPDATE SET failed = excluded.failed, locked_until = excluded.locked_until`,
 		id, failed, locked); err != nil {
+		return nil, err
+	}
+	if err := db.audit(ctx, tx, AuditSignInFailed, s.ID, fmt.Sprintf("failed %d", failed)); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {

@@ -212,3 +212,14 @@ func rawQueryRow(t *testing.T, db *data.DB, query string, args ...any) *sql.Row 
 	t.Cleanup(func() { raw.Close() })
 	return raw.QueryRow(query, args...)
 }
+
+// rawExec changes the database file through a connection of its own.
+func rawExec(t *testing.T, db *data.DB, query string, args ...any) (sql.Result, error) {
+	t.Helper()
+	raw, err := sql.Open("sqlite", db.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	return raw.Exec(query, args...)
+}
