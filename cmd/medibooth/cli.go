@@ -59,6 +59,8 @@ Usage:
   medibooth event revoke KEY_ID [--reason R] refuse every badge that laptop key issued
   medibooth org add --kind hospital|agency|firm --name N [--dept D]... [--json]
   medibooth org list [--kind hospital|agency|firm] [--json]
+  medibooth org key HOSPITAL                 HQ: the hospital's key for sealed notes, wrapped with the
+                                             passphrase read from standard input (12+ characters)
   medibooth visitor add --name N [--phone P] [--email E] [--type patient|companion|agency|media|other]
                         [--lang ru|kk|en|ko] [--country CC] [--city C] [--birth-year YYYY]
                         --consent contact[,health,transfer,marketing] [--share-with HOSPITAL]... [--interest SPECIALTY]...
@@ -66,6 +68,14 @@ Usage:
   medibooth visitor import FILE.csv|FILE.xlsx [--json]
   medibooth visitor find QUERY [--json]
   medibooth visitor erase VISITOR_ID [--json]   erase a visitor at their request (a tombstone stays)
+  medibooth consult add --visitor ID --hospital H --dept D [--doctor NAME] [--notes TEXT] [--complaint C]
+                        [--recommendation tele-consultation|send-records|quote|treatment-visit|none]
+                        [--follow-up yes|maybe|no] [--follow-up-when W] [--follow-up-by WHO]
+                        [--interpreter LANG] [--at TIME] [--json]
+                                             needs the visitor's consent to health information; the notes
+                                             are sealed to the hospital's key
+  medibooth consult list [--hospital H [--passphrase-stdin]] [--visitor ID] [--json]
+                                             with the hospital's passphrase on standard input, the notes too
   medibooth staff add --name N --role desk|doctor|coordinator|admin [--hospital H] [--pin-stdin] [--json]
   medibooth staff list [--json]
   medibooth staff pin STAFF_ID|NAME          set a PIN read from standard input (ends a lockout)
@@ -120,7 +130,9 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.sub(ctx, "event", rest, map[string]func(context.Context, []string) error{
 			"init": m.runEventInit, "package": m.runEventPackage, "join": m.runEventJoin, "keys": m.runEventKeys, "revoke": m.runEventRevoke})
 	case "org":
-		return m.sub(ctx, "org", rest, map[string]func(context.Context, []string) error{"add": m.runOrgAdd, "list": m.runOrgList})
+		return m.sub(ctx, "org", rest, map[string]func(context.Context, []string) error{"add": m.runOrgAdd, "list": m.runOrgList, "key": m.runOrgKey})
+	case "consult":
+		return m.sub(ctx, "consult", rest, map[string]func(context.Context, []string) error{"add": m.runConsultAdd, "list": m.runConsultList})
 	case "visitor":
 		return m.sub(ctx, "visitor", rest, map[string]func(context.Context, []string) error{
 			"add": m.runVisitorAdd, "import": m.runVisitorImport, "find": m.runVisitorFind, "erase": m.runVisitorErase})

@@ -13,19 +13,23 @@ import (
 
 // readPIN reads a PIN from the first line of standard input, so that it
 // never shows in the process list or the shell's history.
-func (m *Main) readPIN() (string, error) {
+func (m *Main) readPIN() (string, error) { return m.readSecret("PIN") }
+
+// readSecret reads a PIN or passphrase (what) from the first line of
+// standard input.
+func (m *Main) readSecret(what string) (string, error) {
 	if m.Stdin == nil {
-		return "", booth.Errorf(booth.EINVALID, "Type the PIN on standard input.")
+		return "", booth.Errorf(booth.EINVALID, "Type the %s on standard input.", what)
 	}
-	line, err := bufio.NewReader(io.LimitReader(m.Stdin, 256)).ReadString('\n')
+	line, err := bufio.NewReader(io.LimitReader(m.Stdin, 1024)).ReadString('\n')
 	if err != nil && err != io.EOF {
 		return "", err
 	}
-	pin := strings.TrimSpace(line)
-	if pin == "" {
-		return "", booth.Errorf(booth.EINVALID, "No PIN came on standard input.")
+	secret := strings.TrimRight(line, "\r\n")
+	if strings.TrimSpace(secret) == "" {
+		return "", booth.Errorf(booth.EINVALID, "No %s came on standard input.", what)
 	}
-	return pin, nil
+	return secret, nil
 }
 
 func (m *Main) runStaffAdd(ctx context.Context, args []string) error {
