@@ -83,6 +83,10 @@ Usage:
                                              print the badge code; save or print the badge
   medibooth checkin CODE [--at TIME] [--json]   exit 0 admitted, 3 already checked in that day, 4 rejected
   medibooth scan IMAGE... [--json]           decode QR codes in PNG or JPEG images, then check each in
+  medibooth meeting add --firm ORG --agency NAME [--city C] [--contact X] [--attendees A]
+                        [--outcome TEXT] [--mou] [--next TEXT] [--at TIME] [--json]
+                                             log a B2B meeting; a new agency joins the directory
+  medibooth meeting list [--firm ORG] [--json]   the meetings, newest first, and counts per firm and agency
 
 Every command takes --data DIR (default: $MEDIBOOTH_DATA, else the user's data directory).
 `
@@ -145,6 +149,9 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.runBadge(ctx, rest)
 	case "scan":
 		return m.runScan(ctx, rest)
+	case "meeting":
+		return m.sub(ctx, "meeting", rest, map[string]func(context.Context, []string) error{
+			"add": m.runMeetingAdd, "list": m.runMeetingList})
 	}
 	return usagef("Unknown command %q.", cmd)
 }
