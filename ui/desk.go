@@ -63,6 +63,14 @@ type desk struct {
 	registerBtn *widget.Button
 	detailBtn   *widget.Button
 
+	// The queue: "Send to a hospital…" sends the visitor chosen last (in
+	// the search list, or admitted by a scan); waiting says who waits where.
+	sendBtn    *widget.Button
+	sendTarget *queueVisitor
+	admitted   *queueVisitor // the visitor the last scan admitted, if any
+	sendDlg    *sendToDialog
+	waiting    *waitingSummary
+
 	camera *cameraPanel
 
 	mu           sync.Mutex
@@ -179,7 +187,8 @@ func (d *desk) buildScanSide() fyne.CanvasObject {
 
 	scanLabel := widget.NewLabelWithStyle(lang.L("Badge scan"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	recentLabel := widget.NewLabelWithStyle(lang.L("Last 20 scans on this laptop"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	top := container.NewVBox(scanLabel, d.scan, card, recentLabel)
+	d.waiting = newWaitingSummary()
+	top := container.NewVBox(scanLabel, d.scan, card, d.waiting.content, recentLabel)
 
 	// The webcam scans continuously beside the scanner; a code it reads is
 	// handled exactly like one the scanner typed.
@@ -240,8 +249,10 @@ func (d *desk) buildSearchSide() fyne.CanvasObject {
 		}
 	})
 	d.detailBtn.Disable()
+	d.sendBtn = widget.NewButtonWithIcon(lang.L("Send to a hospital…"), theme.MailSendIcon(), d.onSendTo)
+	d.sendBtn.Disable()
 	bottom := container.NewVBox(widget.NewSeparator(), d.detail,
-		container.NewBorder(nil, nil, nil, container.NewHBox(d.detailBtn, d.badgeBtn), d.checkinBtn))
+		container.NewBorder(nil, nil, nil, container.NewHBox(d.detailBtn, d.badgeBtn), d.checkinBtn), d.sendBtn)
 	return container.NewPadded(container.NewBorder(top, bottom, nil, nil, d.foundList))
 }
 
@@ -302,11 +313,15 @@ func (d *desk) focusScan() {
 func (d *desk) keepFocus() {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
-	for {
+	for n := 1; ; n++ {
 		select {
 		case <-d.done:
 			return
 		case <-t.C:
+			if n%10 == 0 {
+				// Waiting times grow, and doctors call visitors elsewhere.
+				d.refreshWaiting()
+			}
 			d.mu.Lock()
 			idle := d.app.cfg.Now().Sub(d.lastActivity)
 			d.mu.Unlock()
@@ -355,6 +370,15 @@ func (d *desk) showScan(s *booth.Scan) {
 		t.Color = fg
 	}
 	at := s.At.In(d.ev.Location()).Format("15:04")
+	d.admitted = nil
+	if s.Decision != booth.Rejected && s.VisitorID != "" {
+		d.admitted = &queueVisitor{ID: s.VisitorID, Name: s.VisitorName}
+		d.setSendTarget(d.admitted)
+	} else if d.selected != nil {
+		d.setSendTarget(&queueVisitor{ID: d.selected.ID, Name: d.selected.Name})
+	} else {
+		d.setSendTarget(nil)
+	}
 	switch s.Decision {
 	case booth.Admitted:
 		d.cardTitle.Text = lang.L("Welcome — checked in")
@@ -422,6 +446,51 @@ func (d *desk) refresh() {
 			d.recentList.Refresh()
 		})
 	}()
+	d.refreshWaiting()
+}
+
+// refreshWaiting reloads who is waiting where.
+func (d *desk) refreshWaiting() {
+	store := d.app.cfg.Store
+	go func() {
+		counts, err := store.WaitingSummary(context.Background())
+		d.app.do(func() {
+			if d.stopped() {
+				return
+			}
+			if err != nil {
+				log.Printf("waiting summary: %v", err)
+				return
+			}
+			d.waiting.show(counts, d.app.cfg.Now())
+		})
+	}()
+}
+
+// setSendTarget makes v the visitor "Send to a hospital…" sends; nil
+// disables it.
+func (d *desk) setSendTarget(v *queueVisitor) {
+	d.sendTarget = v
+	if v == nil {
+		d.sendBtn.Disable()
+	} else {
+		d.sendBtn.Enable()
+	}
+}
+
+func (d *desk) onSendTo() {
+	d.touch()
+	if d.sendTarget == nil {
+		return
+	}
+	d.sendDlg = d.app.showSendTo(*d.sendTarget, func(text string) {
+		if d.stopped() {
+			return
+		}
+		d.waiting.setNote(text)
+		d.refreshWaiting()
+		d.focusScan()
+	})
 }
 
 func (d *desk) onSearchChanged(q string) {
@@ -470,6 +539,7 @@ func (d *desk) runSearch(q string, seq int) {
 		d.checkinBtn.Disable()
 		d.badgeBtn.Disable()
 		d.detailBtn.Disable()
+		d.setSendTarget(d.admitted)
 	})
 }
 
@@ -488,6 +558,7 @@ func (d *desk) onSelectFound(i widget.ListItemID) {
 	d.checkinBtn.Enable()
 	d.badgeBtn.Enable()
 	d.detailBtn.Enable()
+	d.setSendTarget(&queueVisitor{ID: v.ID, Name: v.Name})
 }
 
 func (d *desk) onCheckinSelected() {

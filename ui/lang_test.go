@@ -71,6 +71,11 @@ func uiKeys(t *testing.T) []string {
 		booth.CheckProvision([]booth.Consent{{Purpose: booth.PurposeProvision, OrgID: "h", Granted: true}}, "h")} {
 		keys[booth.ErrorMessage(err)] = true
 	}
+	for _, c := range []booth.Consultation{{VisitorID: "v", OrgID: "h"}, {VisitorID: "v", OrgID: "h", Department: "d", Doctor: strings.Repeat("x", 101)}} {
+		keys[booth.ErrorMessage(c.Validate(&booth.NoteContent{}))] = true
+	}
+	long := booth.NoteContent{Summary: strings.Repeat("x", booth.MaxSummary+1)}
+	keys[booth.ErrorMessage((&booth.Consultation{VisitorID: "v", OrgID: "h", Department: "d"}).Validate(&long))] = true
 	var out []string
 	for k := range keys {
 		out = append(out, k)

@@ -287,6 +287,12 @@ func signInMessage(err error) string {
 
 // signedIn opens the app for m.
 func (u *App) signedIn(m *booth.Staff) {
+	if u.lastStaffID != m.ID {
+		u.screen = ""
+		if m.Role.OfHospital() {
+			u.screen = "doctor" // doctors start at their hospital's desk
+		}
+	}
 	u.staff = m
 	u.lastStaffID = m.ID
 	u.touch()
@@ -300,6 +306,7 @@ func (u *App) lock() {
 		return
 	}
 	u.staff = nil
+	u.notesKey = nil // the hospital's notes close with the screen
 	for _, d := range u.win.Canvas().Overlays().List() {
 		u.win.Canvas().Overlays().Remove(d)
 	}
@@ -400,6 +407,13 @@ func (u *App) staffBar() fyne.CanvasObject {
 	who := widget.NewLabelWithStyle(lang.L("Signed in: {{.Name}}", map[string]any{"Name": staffLabel(*u.staff)}),
 		fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	buttons := container.NewHBox()
+	if u.may(booth.ActConsult) {
+		buttons.Add(widget.NewButtonWithIcon(lang.L("Consultations"), theme.DocumentCreateIcon(), func() {
+			u.screen = "doctor"
+			u.show()
+		}))
+	}
+	buttons.Add(widget.NewButtonWithIcon(lang.L("B2B meetings"), theme.MailSendIcon(), u.showMeetings))
 	if u.may(booth.ActKiosk) {
 		buttons.Add(widget.NewButtonWithIcon(lang.L("Kiosk for visitors"), theme.ComputerIcon(), u.startKiosk))
 	}

@@ -43,6 +43,7 @@ type Store interface {
 
 	queueStore
 	meetingStore
+	consultStore
 }
 
 // Config wires the screens to the rest of the app.
@@ -81,6 +82,12 @@ type App struct {
 	kiosk    *kiosk        // the visitors' kiosk, while this laptop is one
 	staffScr *staffScreen  // the staff screen, if shown
 	settings *settingsScreen
+	doctor   *doctorDesk // the doctors' desk, if shown
+	// screen is the main screen chosen: "desk" (check-in) or "doctor".
+	screen string
+	// notesKey is the signed-in doctor's hospital key, once they opened
+	// the notes with its passphrase; forgotten on lock.
+	notesKey *booth.NotesKey
 
 	// staff is who is signed in; nil while the screen is locked or the
 	// kiosk runs. kioskBy is who started the kiosk: the registrations made
@@ -136,6 +143,10 @@ func (u *App) show() {
 		u.kiosk.stop()
 		u.kiosk = nil
 	}
+	if u.doctor != nil {
+		u.doctor.stop()
+		u.doctor = nil
+	}
 	u.setup, u.signIn, u.staffScr, u.settings = nil, nil, nil, nil
 	ctx := context.Background()
 	ev, err := u.cfg.Store.Event(ctx)
@@ -162,9 +173,19 @@ func (u *App) show() {
 		u.signIn.focus()
 		return
 	}
+	if u.screen == "doctor" && u.may(booth.ActConsult) {
+		u.showDoctor()
+		return
+	}
 	u.desk = newDesk(u, ev)
 	u.setContent(u.desk.content)
 	u.desk.start()
+}
+
+// showDesk shows the check-in desk.
+func (u *App) showDesk() {
+	u.screen = "desk"
+	u.show()
 }
 
 // setContent shows a screen; the activity watcher around it keeps the

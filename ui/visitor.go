@@ -29,6 +29,7 @@ type visitorView struct {
 	scans    []booth.Scan
 	consents []booth.Consent
 	orgs     map[string]string // hospital names by id
+	consults int               // consultations, with every hospital
 	onChange func()            // the desk refreshes its search
 
 	dlg    dialog.Dialog
@@ -65,6 +66,9 @@ func (vw *visitorView) load(ctx context.Context, id string) error {
 	if vw.consents, err = s.Consents(ctx, id); err != nil {
 		return err
 	}
+	if vw.consults, err = s.ConsultationCount(ctx, id); err != nil {
+		return err
+	}
 	hospitals, err := s.Orgs(ctx, booth.OrgHospital)
 	for _, h := range hospitals {
 		vw.orgs[h.ID] = h.Name
@@ -89,6 +93,8 @@ func (vw *visitorView) show() {
 	if v.Code != "" {
 		info = append(info, lang.L("Visitor number")+": "+booth.FormatCode(v.Code))
 	}
+	// How many, not what: the notes belong to each hospital.
+	info = append(info, lang.L("Consultations: {{.Count}}", map[string]any{"Count": vw.consults}))
 	details := widget.NewLabel(strings.Join(info, "\n"))
 	details.Wrapping = fyne.TextWrapWord
 
