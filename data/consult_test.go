@@ -261,3 +261,44 @@ func TestDemoHospitalsOpenWithTheDemoPassphrase(t *testing.T) {
 		}
 	}
 }
+
+func TestConsultationEditIsAudited(t *testing.T) {
+	c := mustConsultDB(t)
+	ctx := booth.WithStaff(context.Background(), c.doctor)
+	con := &booth.Consultation{VisitorID: c.v.ID, OrgID: c.a.ID, Department: "Korean-medicine gynaecology"}
+	if err := c.db.AddConsultation(ctx, con, booth.NoteContent{Summary: "first"}); err != nil {
+		t.Fatal(err)
+	}
+	con.Recommendation = booth.RecommendTreatment
+	if err := c.db.UpdateConsultation(ctx, con, booth.NoteContent{Summary: "second"}); err != nil {
+		t.Fatal(err)
+	}
+	other := *con
+	other.OrgID = c.b.ID
+	other.Department = "Dentistry"
+	if err := c.db.UpdateConsultation(ctx, &other, booth.NoteContent{}); booth.ErrorCode(err) != booth.ENOTFOUND {
+		t.Fatalf("another hospital edited the consultation: %v", err)
+	}
+	key, err := c.db.UnlockHospital(ctx, c.a.ID, c.passA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := c.db.ReadNote(ctx, key, con.ID)
+	if err != nil || n.Summary != "second" {
+		t.Fatalf("note after the edit: %+v %v", n, err)
+	}
+	list, _ := c.db.Consultations(ctx, c.v.ID, "")
+	if len(list) != 1 || list[0].Recommendation != booth.RecommendTreatment {
+		t.Fatalf("after the edit: %+v", list)
+	}
+	log, _ := c.db.AuditLog(ctx)
+	edits := 0
+	for _, e := range log {
+		if e.Action == data.AuditConsultEdit && e.Subject == con.ID && e.StaffID == c.doctor.ID {
+			edits++
+		}
+	}
+	if edits != 1 {
+		t.Errorf("%d audited edits, want 1", edits)
+	}
+}

@@ -183,3 +183,32 @@ func overlayText(u *App, s string) bool {
 	}
 	return false
 }
+
+func TestDoctorTakesUpTheConsultationAfterTheLock(t *testing.T) {
+	u, db, demo := newTestApp(t)
+	dentist := demoDoctor(t, db, demo, "Dentist — SNU Dental", "4826")
+	v := demoVisitorWith(t, demo, true)
+	act(u.show)
+	signInAs(t, u, dentist.Name, "4826")
+	eventually(t, "the doctors' desk", func() bool { return u.doctor != nil })
+	e, err := db.Enqueue(context.Background(), v.ID, dentist.OrgID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.MoveQueue(context.Background(), e.ID, booth.QueueStart); err != nil {
+		t.Fatal(err)
+	}
+	act(u.lock)
+	signInAs(t, u, dentist.Name, "4826")
+	eventually(t, "the visitor in consultation", func() bool {
+		return u.doctor != nil && len(u.doctor.queue.entries) == 1 && u.doctor.queue.entries[0].State == booth.QueueConsulting
+	})
+	act(func() {
+		u.doctor.queue.list.Select(0)
+		if u.doctor.queue.startBtn.Disabled() {
+			t.Fatal("the consultation cannot be taken up again")
+		}
+		test.Tap(u.doctor.queue.startBtn)
+	})
+	eventually(t, "the visitor back in the form", func() bool { return u.doctor.visitor != nil && u.doctor.visitor.ID == v.ID })
+}

@@ -114,6 +114,14 @@ func (p *queuePanel) build() fyne.CanvasObject {
 	}
 
 	p.startBtn = widget.NewButtonWithIcon(lang.L("Start consultation"), theme.ConfirmIcon(), func() {
+		if e := p.entry(); e != nil && e.State == booth.QueueConsulting {
+			// Already in consultation (the screen was locked or reopened):
+			// take the visitor back into the form.
+			if p.onStart != nil {
+				p.onStart(*e)
+			}
+			return
+		}
 		p.move(p.selected, booth.QueueStart, func(e *booth.QueueEntry) {
 			if p.onStart != nil {
 				p.onStart(*e)
@@ -268,7 +276,7 @@ func (p *queuePanel) updateButtons() {
 		if b.btn == nil {
 			continue
 		}
-		if e != nil && e.State.Allows(b.a) {
+		if e != nil && (e.State.Allows(b.a) || b.a == booth.QueueStart && e.State == booth.QueueConsulting) {
 			b.btn.Enable()
 		} else {
 			b.btn.Disable()
