@@ -77,11 +77,11 @@ type desk struct {
 	lastActivity time.Time
 	searchTimer  *time.Timer
 	searchSeq    int
-	done         chan struct{}
+	stopper
 }
 
 func newDesk(u *App, ev *booth.Event) *desk {
-	d := &desk{app: u, ev: ev, done: make(chan struct{}), lastActivity: u.cfg.Now()}
+	d := &desk{app: u, ev: ev, stopper: newStopper(), lastActivity: u.cfg.Now()}
 	d.content = d.build()
 	return d
 }
@@ -278,20 +278,7 @@ func (d *desk) stop() {
 	if d.camera != nil {
 		d.camera.stop()
 	}
-	select {
-	case <-d.done:
-	default:
-		close(d.done)
-	}
-}
-
-func (d *desk) stopped() bool {
-	select {
-	case <-d.done:
-		return true
-	default:
-		return false
-	}
+	d.halt()
 }
 
 func (d *desk) touch() {

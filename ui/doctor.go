@@ -320,16 +320,14 @@ func (d *doctorDesk) save() {
 		d.app.do(func() {
 			if err != nil {
 				d.saveBtn.Enable()
-				d.status.Importance = widget.DangerImportance
-				d.status.SetText(message(err))
+				say(d.status, message(err), true)
 				return
 			}
 			if entry != "" {
 				d.queue.finish(entry)
 			}
 			d.clear()
-			d.status.Importance = widget.SuccessImportance
-			d.status.SetText(lang.L("Saved the consultation of {{.Name}}.", map[string]any{"Name": name}))
+			say(d.status, lang.L("Saved the consultation of {{.Name}}.", map[string]any{"Name": name}), false)
 		})
 	}()
 }

@@ -390,15 +390,7 @@ func sameAgencyName(a, b string) bool {
 	return strings.EqualFold(strings.Join(strings.Fields(a), " "), strings.Join(strings.Fields(b), " "))
 }
 
-func (s *meetingsScreen) say(text string, bad bool) {
-	s.status.SetText(text)
-	if bad {
-		s.status.Importance = widget.DangerImportance
-	} else {
-		s.status.Importance = widget.SuccessImportance
-	}
-	s.status.Refresh()
-}
+func (s *meetingsScreen) say(text string, bad bool) { say(s.status, text, bad) }
 
 // save checks the form, stores the meeting in the background and, once it
 // is stored, empties the form for the next meeting of the same firm.

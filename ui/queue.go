@@ -57,15 +57,15 @@ type queuePanel struct {
 	selected string // entry id
 	loc      *time.Location
 
-	mu   sync.Mutex
-	gen  int // the latest refresh; older answers are dropped
-	done chan struct{}
+	mu  sync.Mutex
+	gen int // the latest refresh; older answers are dropped
+	stopper
 }
 
 // newQueuePanel shows hospital's queue with one-click "Call next"; onStart is
 // called (on the UI goroutine) with the entry when staff start a consultation.
 func newQueuePanel(u *App, hospital booth.Org, onStart func(booth.QueueEntry)) *queuePanel {
-	p := &queuePanel{app: u, hospital: hospital, onStart: onStart, done: make(chan struct{}), loc: time.UTC}
+	p := &queuePanel{app: u, hospital: hospital, onStart: onStart, stopper: newStopper(), loc: time.UTC}
 	p.content = p.build()
 	p.refresh()
 	go p.tick()
@@ -305,20 +305,7 @@ func (p *queuePanel) stop() {
 	if p.add.idle != nil {
 		p.add.idle.Stop()
 	}
-	select {
-	case <-p.done:
-	default:
-		close(p.done)
-	}
-}
-
-func (p *queuePanel) stopped() bool {
-	select {
-	case <-p.done:
-		return true
-	default:
-		return false
-	}
+	p.halt()
 }
 
 func (p *queuePanel) onCallNext() {

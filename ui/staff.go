@@ -206,15 +206,7 @@ func (s *staffScreen) enableHospital() {
 	}
 }
 
-func (s *staffScreen) say(text string, bad bool) {
-	s.status.SetText(text)
-	if bad {
-		s.status.Importance = widget.DangerImportance
-	} else {
-		s.status.Importance = widget.SuccessImportance
-	}
-	s.status.Refresh()
-}
+func (s *staffScreen) say(text string, bad bool) { say(s.status, text, bad) }
 
 // save stores the form: a new staff member, or the changes to one.
 func (s *staffScreen) save() {

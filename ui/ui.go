@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
 
 	"medibooth/booth"
 )
@@ -224,4 +225,39 @@ func (u *App) switchLanguage(code string) {
 // it is one of ours.
 func message(err error) string {
 	return lang.L(booth.ErrorMessage(err))
+}
+
+// say shows a one-sentence status on l: red when bad, green otherwise.
+func say(l *widget.Label, text string, bad bool) {
+	l.SetText(text)
+	if bad {
+		l.Importance = widget.DangerImportance
+	} else {
+		l.Importance = widget.SuccessImportance
+	}
+	l.Refresh()
+}
+
+// stopper ends a screen's background work once; callbacks that arrive
+// later ask stopped and leave the widgets alone.
+type stopper struct{ done chan struct{} }
+
+func newStopper() stopper { return stopper{done: make(chan struct{})} }
+
+// halt closes done, once.
+func (s stopper) halt() {
+	select {
+	case <-s.done:
+	default:
+		close(s.done)
+	}
+}
+
+func (s stopper) stopped() bool {
+	select {
+	case <-s.done:
+		return true
+	default:
+		return false
+	}
 }
