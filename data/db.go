@@ -335,7 +335,7 @@ func (db *DB) ensureEventKeys(ctx context.Context) error {
 
 // seqTables are the tables whose rows carry this device's write sequence.
 var seqTables = []string{"event", "org", "department", "staff", "visitor", "consent", "scan", "revoked_key", "badge_print", "visitor_interest",
-	"hospital_key", "complaint", "queue_entry", "consultation", "agency_info", "meeting"}
+	"hospital_key", "complaint", "queue_entry", "consultation", "agency_info", "meeting", "hq_recipient"}
 
 // loadSeq starts this device's write sequence after the highest one stored.
 func (db *DB) loadSeq(ctx context.Context, q querier) error {
