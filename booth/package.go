@@ -36,6 +36,25 @@ type EventPackage struct {
 	Orgs    []Org        `json:"orgs"`
 	Keys    PackageKeys  `json:"keys"`
 	Revoked []RevokedKey `json:"revoked,omitempty"`
+
+	// Added later in version 1: a reader that does not know them ignores them.
+
+	// HQRecipient is the key (age X25519) the laptops encrypt bundles to.
+	HQRecipient string `json:"hq_recipient,omitempty"`
+	// Staff with their PIN hashes (argon2id): a PIN only unlocks a screen.
+	Staff []PackageStaff `json:"staff,omitempty"`
+	// HospitalKeys: each hospital's public key for sealed notes and its
+	// private key wrapped with the hospital's passphrase.
+	HospitalKeys []HospitalKey `json:"hospital_keys,omitempty"`
+	// Visitors registered before the fair, with their consent records.
+	Visitors []Visitor `json:"visitors,omitempty"`
+	Consents []Consent `json:"consents,omitempty"`
+}
+
+// PackageStaff is a staff member as the package carries them.
+type PackageStaff struct {
+	Staff
+	PINHash string `json:"pin_hash,omitempty"`
 }
 
 // PackageKeys are the event's badge keys as a package carries them.

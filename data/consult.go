@@ -354,10 +354,7 @@ func (db *DB) ReadNote(ctx context.Context, key *booth.NotesKey, consultationID 
 func (db *DB) Complaints(ctx context.Context, orgID, department string) ([]string, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT c.name FROM complaint c JOIN department d ON d.id = c.department_id
 		WHERE d.org_id = ? AND d.name_fold = ? ORDER BY c.position, c.name`, orgID, fold(department))
-	return collect(rows, err, func(rows *sql.Rows) (string, error) {
-		var s string
-		return s, rows.Scan(&s)
-	})
+	return collect(rows, err, scanString)
 }
 
 // SetComplaints replaces the complaint list of a hospital's department.

@@ -319,8 +319,20 @@ func (db *DB) ensureEventKeys(ctx context.Context) error {
 		return err
 	}
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM event_key`).Scan(&n); err != nil || n > 0 {
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM event_key`).Scan(&n); err != nil {
 		return err
+	} else if n > 0 {
+		// An event set up here before bundles were encrypted gets HQ's key.
+		var root int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM event_key WHERE root_private IS NOT NULL`).Scan(&root); err != nil {
+			return err
+		}
+		if root > 0 {
+			if err := ensureHQ(ctx, tx, db, ev.ID, ev.DeviceID == booth.DemoDeviceID); err != nil {
+				return err
+			}
+		}
+		return tx.Commit()
 	}
 	keys := freshKeys()
 	if ev.DeviceID == booth.DemoDeviceID {
@@ -328,6 +340,9 @@ func (db *DB) ensureEventKeys(ctx context.Context) error {
 		keys = &newKeys{root: root, keys: k, keepRoot: true}
 	}
 	if err := storeEventKeys(ctx, tx, db, ev.ID, keys.root, keys.keys, keys.keepRoot); err != nil {
+		return err
+	}
+	if err := ensureHQ(ctx, tx, db, ev.ID, ev.DeviceID == booth.DemoDeviceID); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -33,6 +33,9 @@ func (db *DB) LoadDemo(ctx context.Context, d *booth.Demo) (DemoResult, error) {
 	if err := createEvent(ctx, tx, db, &ev, &newKeys{root: root, keys: keys, keepRoot: true}); err != nil {
 		return res, err
 	}
+	if err := ensureHQ(ctx, tx, db, ev.ID, true); err != nil {
+		return res, err
+	}
 	for i := range d.Orgs {
 		o := d.Orgs[i]
 		o.Departments = append([]booth.Department(nil), o.Departments...)

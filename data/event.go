@@ -59,6 +59,9 @@ func (db *DB) CreateEvent(ctx context.Context, e *booth.Event) error {
 	if err := createEvent(ctx, tx, db, e, freshKeys()); err != nil {
 		return err
 	}
+	if err := ensureHQ(ctx, tx, db, e.ID, false); err != nil {
+		return err
+	}
 	return tx.Commit()
 }
 

@@ -29,9 +29,24 @@ func (db *DB) Package(ctx context.Context) ([]byte, error) {
 	if p.Orgs == nil {
 		p.Orgs = []booth.Org{}
 	}
-	// The devices that made the event and its organisations.
+	for i := range p.Orgs {
+		for j := range p.Orgs[i].Departments {
+			d := &p.Orgs[i].Departments[j]
+			if d.Complaints, err = db.Complaints(ctx, p.Orgs[i].ID, d.Name); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := db.packageExtras(ctx, p); err != nil {
+		return nil, err
+	}
+	// The devices that made what the package carries.
 	rows, err := db.r.QueryContext(ctx, `SELECT id, name, created_at FROM device WHERE id IN
-		(SELECT device_id FROM event UNION SELECT device_id FROM org UNION SELECT device_id FROM department) ORDER BY id`)
+		(SELECT device_id FROM event UNION SELECT device_id FROM org UNION SELECT device_id FROM department
+		 UNION SELECT device_id FROM staff UNION SELECT device_id FROM hq_recipient
+		 UNION SELECT device_id FROM visitor WHERE source IN ('pre-registered', 'import')
+		 UNION SELECT c.device_id FROM consent c JOIN visitor v ON v.id = c.visitor_id WHERE v.source IN ('pre-registered', 'import'))
+		ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
@@ -115,6 +130,14 @@ func (db *DB) Join(ctx context.Context, p *booth.EventPackage, deviceName string
 		if err := insertOrg(ctx, tx, db, &o, true); err != nil {
 			return res, err
 		}
+		for _, d := range o.Departments {
+			if err := insertComplaints(ctx, tx, db, d.ID, d.Complaints, true); err != nil {
+				return res, err
+			}
+		}
+	}
+	if err := db.joinExtras(ctx, tx, p); err != nil {
+		return res, err
 	}
 	for _, r := range p.Revoked {
 		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO revoked_key (key_id, reason, revoked_at, created_at, device_id, seq) VALUES (?, ?, ?, ?, ?, ?)`,

@@ -194,9 +194,14 @@ func (db *DB) Visitor(ctx context.Context, id string) (*booth.Visitor, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT specialty FROM visitor_interest WHERE visitor_id = ? ORDER BY specialty`, id)
-	v.Interests, err = collect(rows, err, scanString)
+	v.Interests, err = db.interests(ctx, id)
 	return v, err
+}
+
+// interests lists a visitor's specialties of interest.
+func (db *DB) interests(ctx context.Context, visitorID string) ([]string, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT specialty FROM visitor_interest WHERE visitor_id = ? ORDER BY specialty`, visitorID)
+	return collect(rows, err, scanString)
 }
 
 // Specialties lists the departments of the event's hospitals by name, each
