@@ -1,0 +1,62 @@
+package booth
+
+import (
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"testing"
+	"time"
+)
+
+func TestSignedRequests(t *testing.T) {
+	root, keys := NewEventKeys()
+	pub, priv, _ := ed25519.GenerateKey(nil)
+	laptop := &Issuer{Keys: keys, Key: priv, Cert: Certify(root, keys, pub)}
+	now := time.Date(2026, 9, 19, 3, 0, 0, 0, time.UTC)
+	body := sha256.Sum256([]byte("bundle bytes"))
+	req, _ := http.NewRequest("POST", "http://hq.example/bundles", nil)
+	laptop.SignRequest(req, body[:], now)
+	s, err := VerifyRequest(req, keys, nil, now.Add(time.Hour))
+	if err != nil || s.KeyID != KeyID(pub) || string(s.BodyHash) != string(body[:]) {
+		t.Fatalf("VerifyRequest = %+v, %v", s, err)
+	}
+	// Another event's laptop, a revoked key, a stale clock, a changed path
+	// or body hash: refused.
+	otherRoot, otherKeys := NewEventKeys()
+	stranger := &Issuer{Keys: otherKeys, Key: priv, Cert: Certify(otherRoot, otherKeys, pub)}
+	cases := map[string]func() (*http.Request, func(string) bool, time.Time){
+		"other event": func() (*http.Request, func(string) bool, time.Time) {
+			r, _ := http.NewRequest("POST", "http://hq.example/bundles", nil)
+			stranger.SignRequest(r, body[:], now)
+			return r, nil, now
+		},
+		"revoked": func() (*http.Request, func(string) bool, time.Time) {
+			return req, func(id string) bool { return id == KeyID(pub) }, now
+		},
+		"stale": func() (*http.Request, func(string) bool, time.Time) { return req, nil, now.Add(25 * time.Hour) },
+		"path": func() (*http.Request, func(string) bool, time.Time) {
+			r := req.Clone(req.Context())
+			r.URL.Path = "/admin"
+			return r, nil, now
+		},
+		"body": func() (*http.Request, func(string) bool, time.Time) {
+			r := req.Clone(req.Context())
+			other := sha256.Sum256([]byte("other bytes"))
+			r.Header.Set(HeaderBodyHash, encodeB64(other[:]))
+			return r, nil, now
+		},
+		"unsigned": func() (*http.Request, func(string) bool, time.Time) {
+			r, _ := http.NewRequest("POST", "http://hq.example/bundles", nil)
+			return r, nil, now
+		},
+	}
+	for name, mk := range cases {
+		r, rev, at := mk()
+		if _, err := VerifyRequest(r, keys, rev, at); err == nil || ErrorMessage(err) == "" {
+			t.Errorf("%s: accepted (%v)", name, err)
+		}
+	}
+}
+
+func encodeB64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
