@@ -81,6 +81,8 @@ Usage:
   medibooth staff pin STAFF_ID|NAME          set a PIN read from standard input (ends a lockout)
   medibooth badge VISITOR_ID [--out FILE.png|FILE.pdf] [--sheet] [--print] [--printer P] [--reprint]
                                              print the badge code; save or print the badge
+  medibooth report [--format json|csv] [--out FILE] [--hospital H]
+                                             visitors, check-ins, consultations, meetings, consent rates
   medibooth checkin CODE [--at TIME] [--json]   exit 0 admitted, 3 already checked in that day, 4 rejected
   medibooth scan IMAGE... [--json]           decode QR codes in PNG or JPEG images, then check each in
   medibooth meeting add --firm ORG --agency NAME [--city C] [--contact X] [--attendees A]
@@ -143,6 +145,8 @@ func (m *Main) run(ctx context.Context, args []string) error {
 	case "staff":
 		return m.sub(ctx, "staff", rest, map[string]func(context.Context, []string) error{
 			"add": m.runStaffAdd, "list": m.runStaffList, "pin": m.runStaffPIN})
+	case "report":
+		return m.runReport(ctx, rest)
 	case "checkin":
 		return m.runCheckin(ctx, rest)
 	case "badge":
