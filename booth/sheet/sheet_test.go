@@ -97,3 +97,40 @@ func FuzzWorkbook(f *testing.F) {
 		}
 	})
 }
+
+func TestReportWorkbook(t *testing.T) {
+	r := &booth.Report{Event: "Almaty", VisitorsUnique: 3, CheckinsByDay: map[string]int{"2026-09-17": 2},
+		ConsultationsByHospital: map[string]int{"경희대학교한방병원": 2, "=1+1": 1},
+		ConsentRates:            map[string]booth.ConsentRate{"health": {Given: 1, Of: 4, Rate: 0.25}}}
+	var b bytes.Buffer
+	if err := WriteReport(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) != len(r.Sections()) || sheets[0] != "Totals" {
+		t.Fatalf("sheets %q", sheets)
+	}
+	rows, _ := f.GetRows("Consult. by hospital")
+	if len(rows) != 3 || rows[1][0] != "경희대학교한방병원" || rows[1][1] != "2" || rows[2][0] != "'=1+1" {
+		t.Fatalf("hospital rows %q", rows)
+	}
+	if formula, _ := f.GetCellFormula("Consult. by hospital", "A3"); formula != "" {
+		t.Errorf("a name became the formula %q", formula)
+	}
+	panes, err := f.GetPanes("Totals")
+	if err != nil || !panes.Freeze || panes.YSplit != 1 {
+		t.Errorf("the header row is not frozen: %+v %v", panes, err)
+	}
+	rate, _ := f.GetCellValue("Consent rates", "B2")
+	if rate != "25.00%" {
+		t.Errorf("health consent rate shows %q", rate)
+	}
+	if w, _ := f.GetColWidth("Consult. by hospital", "A"); w < 10 {
+		t.Errorf("column A is %v wide", w)
+	}
+}

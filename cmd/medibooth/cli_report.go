@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 
 	"medibooth/booth"
+	"medibooth/booth/sheet"
 )
 
 // runReport writes the event's report: JSON (the keys HQ scripts read) or
@@ -13,14 +14,19 @@ import (
 func (m *Main) runReport(ctx context.Context, args []string) error {
 	fs := m.flags("report")
 	c := m.common(fs)
-	format := fs.String("format", "json", "json or csv")
+	format := fs.String("format", "json", "json, csv or xlsx")
 	out := fs.String("out", "", "write to this file instead of standard output")
 	hosp := fs.String("hospital", "", "only this hospital's consultations and meetings")
 	if _, err := parse(fs, args, 0, 0); err != nil {
 		return err
 	}
-	if *format != "json" && *format != "csv" {
-		return usagef("--format is json or csv, not %q.", *format)
+	switch *format {
+	case "json", "csv", "xlsx":
+	default:
+		return usagef("--format is json, csv or xlsx, not %q.", *format)
+	}
+	if *format == "xlsx" && *out == "" {
+		return usagef("An Excel report goes to a file: add --out report.xlsx.")
 	}
 	db, err := m.open(c)
 	if err != nil {
@@ -47,6 +53,8 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 		err = enc.Encode(r)
 	case "csv":
 		err = booth.WriteReportCSV(&b, r)
+	case "xlsx":
+		err = sheet.WriteReport(&b, r)
 	}
 	if err != nil {
 		return err

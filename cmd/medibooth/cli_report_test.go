@@ -43,7 +43,14 @@ func TestCLIReport(t *testing.T) {
 	if err != nil || !bytes.HasPrefix(csv, []byte("\xEF\xBB\xBF")) || !strings.Contains(string(csv), "meetings_by_firm,Hangang Medical Tour,1") {
 		t.Fatalf("csv report: %v %q", err, csv[:min(len(csv), 200)])
 	}
-	if exit, _, errs := c.run("report", "--format", "doc"); exit != 2 || !strings.Contains(errs, "json or csv") {
+	xlsx := filepath.Join(t.TempDir(), "report.xlsx")
+	if exit, _, errs := c.run("report", "--format", "xlsx", "--out", xlsx); exit != 0 {
+		t.Fatalf("xlsx: %d %s", exit, errs)
+	}
+	if b, err := os.ReadFile(xlsx); err != nil || !bytes.HasPrefix(b, []byte("PK")) {
+		t.Fatalf("xlsx report: %v", err)
+	}
+	if exit, _, errs := c.run("report", "--format", "doc"); exit != 2 || !strings.Contains(errs, "json, csv or xlsx") {
 		t.Errorf("unknown format: %d %q", exit, errs)
 	}
 }
