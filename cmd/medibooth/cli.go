@@ -81,7 +81,7 @@ Usage:
   medibooth staff pin STAFF_ID|NAME          set a PIN read from standard input (ends a lockout)
   medibooth badge VISITOR_ID [--out FILE.png|FILE.pdf] [--sheet] [--print] [--printer P] [--reprint]
                                              print the badge code; save or print the badge
-  medibooth report [--format json|csv|xlsx] [--out FILE] [--hospital H]
+  medibooth report [--format json|csv|xlsx|pdf] [--out FILE] [--hospital H] [--lang ko|en|ru|kk]
                                              visitors, check-ins, consultations, meetings, consent rates
   medibooth checkin CODE [--at TIME] [--json]   exit 0 admitted, 3 already checked in that day, 4 rejected
   medibooth scan IMAGE... [--json]           decode QR codes in PNG or JPEG images, then check each in

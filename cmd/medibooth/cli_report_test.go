@@ -50,7 +50,14 @@ func TestCLIReport(t *testing.T) {
 	if b, err := os.ReadFile(xlsx); err != nil || !bytes.HasPrefix(b, []byte("PK")) {
 		t.Fatalf("xlsx report: %v", err)
 	}
-	if exit, _, errs := c.run("report", "--format", "doc"); exit != 2 || !strings.Contains(errs, "json, csv or xlsx") {
+	pdf := filepath.Join(t.TempDir(), "report.pdf")
+	if exit, _, errs := c.run("report", "--format", "pdf", "--lang", "ru", "--out", pdf); exit != 0 {
+		t.Fatalf("pdf: %d %s", exit, errs)
+	}
+	if b, err := os.ReadFile(pdf); err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
+		t.Fatalf("pdf report: %v", err)
+	}
+	if exit, _, errs := c.run("report", "--format", "doc"); exit != 2 || !strings.Contains(errs, "json, csv, xlsx or pdf") {
 		t.Errorf("unknown format: %d %q", exit, errs)
 	}
 }
