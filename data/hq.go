@@ -66,3 +66,21 @@ func (db *DB) HQIdentity(ctx context.Context) (*age.X25519Identity, error) {
 	}
 	return age.ParseX25519Identity(s)
 }
+
+// SignerCheck returns what checks a laptop's signature: the event's keys
+// and whether a key was revoked.
+func (db *DB) SignerCheck(ctx context.Context) (booth.EventKeys, func(keyID string) bool, error) {
+	keys, err := db.badgeKeys(ctx, db.r)
+	if err != nil {
+		return keys, nil, err
+	}
+	if !keys.Valid() {
+		return keys, nil, booth.Errorf(booth.ECONFLICT, "This laptop has no event keys yet.")
+	}
+	revoked := func(keyID string) bool {
+		var n int
+		err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM revoked_key WHERE key_id = ?`, keyID).Scan(&n)
+		return err != nil || n > 0 // when in doubt, refuse
+	}
+	return keys, revoked, nil
+}
