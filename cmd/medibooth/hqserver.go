@@ -6,7 +6,6 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"html/template"
 	"io"
 	"log"
@@ -179,44 +178,3 @@ func (s *hqServer) page(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// pushBundle sends the bundle at path to the HQ server at baseURL, signed
-// by is, and returns the server's JSON answer.
-func pushBundle(ctx context.Context, client *http.Client, baseURL, path string, is *booth.Issuer, now time.Time) (map[string]any, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	size, err := io.Copy(h, f)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, baseURL+"/bundles", f)
-	if err != nil {
-		return nil, booth.Errorf(booth.EINVALID, "%q is not a server address such as http://hq.local:8080.", baseURL)
-	}
-	req.ContentLength = size
-	req.Header.Set("Content-Type", "application/octet-stream")
-	is.SignRequest(req, h.Sum(nil), now)
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, booth.Errorf(booth.EINVALID, "HQ's server at %s cannot be reached (%v); export to a USB stick instead.", baseURL, err)
-	}
-	defer resp.Body.Close()
-	var out map[string]any
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&out); err != nil {
-		return nil, booth.Errorf(booth.EINVALID, "HQ's server answered %s, not a medibooth answer.", resp.Status)
-	}
-	if resp.StatusCode != http.StatusOK {
-		reason, _ := out["reason"].(string)
-		if reason == "" {
-			reason = fmt.Sprintf("HQ's server refused the bundle (%s).", resp.Status)
-		}
-		return out, booth.Errorf(booth.ECONFLICT, "%s", reason)
-	}
-	return out, nil
-}

@@ -49,13 +49,13 @@ func TestHQServerTakesSignedBundlesOnly(t *testing.T) {
 		os.WriteFile(p, []byte(content), 0o600)
 		return p
 	}
-	out, err := pushBundle(ctx, srv.Client(), srv.URL, write("bundle one"), laptop, time.Now())
+	out, err := booth.PushBundle(ctx, srv.Client(), srv.URL, write("bundle one"), laptop, time.Now())
 	if err != nil || out["decision"] != "imported" || len(imported) != 1 {
 		t.Fatalf("push: %v %v %v", out, err, imported)
 	}
 	// The same bundle again is simply imported again (the import is
 	// idempotent); a bad bundle is refused with its sentence.
-	if _, err := pushBundle(ctx, srv.Client(), srv.URL, write("bad bundle"), laptop, time.Now()); err == nil ||
+	if _, err := booth.PushBundle(ctx, srv.Client(), srv.URL, write("bad bundle"), laptop, time.Now()); err == nil ||
 		booth.ErrorMessage(err) != "This file is not a medibooth bundle." {
 		t.Fatalf("bad bundle: %v", err)
 	}
@@ -63,11 +63,11 @@ func TestHQServerTakesSignedBundlesOnly(t *testing.T) {
 	// body that is not what was signed: refused before any import.
 	otherRoot, otherKeys := booth.NewEventKeys()
 	stranger := &booth.Issuer{Keys: otherKeys, Key: priv, Cert: booth.Certify(otherRoot, otherKeys, pub)}
-	if _, err := pushBundle(ctx, srv.Client(), srv.URL, write("x"), stranger, time.Now()); err == nil || !strings.Contains(booth.ErrorMessage(err), "does not know") {
+	if _, err := booth.PushBundle(ctx, srv.Client(), srv.URL, write("x"), stranger, time.Now()); err == nil || !strings.Contains(booth.ErrorMessage(err), "does not know") {
 		t.Errorf("stranger: %v", err)
 	}
 	revokedID = booth.KeyID(pub)
-	if _, err := pushBundle(ctx, srv.Client(), srv.URL, write("x"), laptop, time.Now()); err == nil || !strings.Contains(booth.ErrorMessage(err), "revoked") {
+	if _, err := booth.PushBundle(ctx, srv.Client(), srv.URL, write("x"), laptop, time.Now()); err == nil || !strings.Contains(booth.ErrorMessage(err), "revoked") {
 		t.Errorf("revoked: %v", err)
 	}
 	revokedID = ""
@@ -95,7 +95,7 @@ func TestHQServerTakesSignedBundlesOnly(t *testing.T) {
 		t.Errorf("status page: %q", page)
 	}
 	// An unreachable server says so in one sentence.
-	if _, err := pushBundle(ctx, srv.Client(), "http://127.0.0.1:1", write("x"), laptop, time.Now()); err == nil ||
+	if _, err := booth.PushBundle(ctx, srv.Client(), "http://127.0.0.1:1", write("x"), laptop, time.Now()); err == nil ||
 		!strings.Contains(booth.ErrorMessage(err), "cannot be reached") {
 		t.Errorf("unreachable: %v", err)
 	}

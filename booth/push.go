@@ -1,0 +1,54 @@
+package booth
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"time"
+)
+
+// PushBundle sends the bundle at path to the HQ server at baseURL, signed
+// by is, and returns the server's JSON answer.
+func PushBundle(ctx context.Context, client *http.Client, baseURL, path string, is *Issuer, now time.Time) (map[string]any, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	size, err := io.Copy(h, f)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, baseURL+"/bundles", f)
+	if err != nil {
+		return nil, Errorf(EINVALID, "%q is not a server address such as http://hq.local:8080.", baseURL)
+	}
+	req.ContentLength = size
+	req.Header.Set("Content-Type", "application/octet-stream")
+	is.SignRequest(req, h.Sum(nil), now)
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, Errorf(EINVALID, "HQ's server at %s cannot be reached (%v); export to a USB stick instead.", baseURL, err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&out); err != nil {
+		return nil, Errorf(EINVALID, "HQ's server answered %s, not a medibooth answer.", resp.Status)
+	}
+	if resp.StatusCode != http.StatusOK {
+		reason, _ := out["reason"].(string)
+		if reason == "" {
+			reason = fmt.Sprintf("HQ's server refused the bundle (%s).", resp.Status)
+		}
+		return out, Errorf(ECONFLICT, "%s", reason)
+	}
+	return out, nil
+}
