@@ -177,4 +177,3 @@ func (s *hqServer) page(w http.ResponseWriter, r *http.Request) {
 		log.Printf("status page: %v", err)
 	}
 }
-
