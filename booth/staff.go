@@ -55,6 +55,7 @@ const (
 	ActStaff     Action = "staff"      // add staff, reset PINs
 	ActConsult   Action = "consult"    // write consultation notes for one's hospital
 	ActImport    Action = "import"     // import pre-registered visitors
+	ActSync      Action = "sync"       // send this laptop's data to HQ, import bundles
 )
 
 // May reports whether the role may do a.

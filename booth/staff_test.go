@@ -89,9 +89,9 @@ func TestRolePermissions(t *testing.T) {
 		RoleDesk:        {ActCheckin, ActRegister, ActKiosk},
 		RoleDoctor:      {ActCheckin, ActRegister, ActConsult},
 		RoleCoordinator: {ActCheckin, ActRegister, ActConsult},
-		RoleAdmin:       {ActCheckin, ActRegister, ActKiosk, ActExitKiosk, ActErase, ActSettings, ActStaff, ActImport},
+		RoleAdmin:       {ActCheckin, ActRegister, ActKiosk, ActExitKiosk, ActErase, ActSettings, ActStaff, ActImport, ActSync},
 	}
-	all := []Action{ActCheckin, ActRegister, ActKiosk, ActExitKiosk, ActErase, ActSettings, ActStaff, ActConsult, ActImport}
+	all := []Action{ActCheckin, ActRegister, ActKiosk, ActExitKiosk, ActErase, ActSettings, ActStaff, ActConsult, ActImport, ActSync}
 	for role, may := range want {
 		for _, a := range all {
 			allowed := false

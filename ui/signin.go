@@ -417,18 +417,33 @@ func (u *App) staffBar() fyne.CanvasObject {
 	if u.may(booth.ActKiosk) {
 		buttons.Add(widget.NewButtonWithIcon(lang.L("Kiosk for visitors"), theme.ComputerIcon(), u.startKiosk))
 	}
-	if u.may(booth.ActStaff) {
-		buttons.Add(widget.NewButtonWithIcon(lang.L("Staff"), theme.AccountIcon(), u.showStaff))
-	}
-	if u.may(booth.ActImport) {
-		buttons.Add(widget.NewButtonWithIcon(lang.L("Import visitors"), theme.UploadIcon(), u.showImport))
-	}
-	if u.may(booth.ActSettings) {
-		buttons.Add(widget.NewButtonWithIcon(lang.L("Settings"), theme.SettingsIcon(), u.showSettings))
+	if menu := u.adminMenu(); len(menu.Items) > 0 {
+		var admin *widget.Button
+		admin = widget.NewButtonWithIcon(lang.L("Administration"), theme.MenuIcon(), func() {
+			c := u.win.Canvas()
+			widget.ShowPopUpMenuAtRelativePosition(menu, c, fyne.NewPos(0, admin.Size().Height), admin)
+		})
+		buttons.Add(admin)
 	}
 	lock := widget.NewButtonWithIcon(lang.L("Lock"), theme.LogoutIcon(), u.lock)
 	buttons.Add(lock)
 	return container.NewBorder(nil, nil, who, buttons)
+}
+
+// adminMenu holds what only admins open: staff, visitor import, sync and
+// settings.
+func (u *App) adminMenu() *fyne.Menu {
+	m := fyne.NewMenu("")
+	add := func(a booth.Action, label string, f func()) {
+		if u.may(a) {
+			m.Items = append(m.Items, fyne.NewMenuItem(label, f))
+		}
+	}
+	add(booth.ActStaff, lang.L("Staff"), u.showStaff)
+	add(booth.ActImport, lang.L("Import visitors"), u.showImport)
+	add(booth.ActSync, lang.L("Sync with HQ"), u.showSync)
+	add(booth.ActSettings, lang.L("Settings"), u.showSettings)
+	return m
 }
 
 // adminScreen frames a screen of its own with a title and a way back to

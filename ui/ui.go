@@ -45,6 +45,7 @@ type Store interface {
 	queueStore
 	meetingStore
 	consultStore
+	syncStore
 }
 
 // Config wires the screens to the rest of the app.
@@ -84,6 +85,7 @@ type App struct {
 	staffScr *staffScreen  // the staff screen, if shown
 	settings *settingsScreen
 	doctor   *doctorDesk // the doctors' desk, if shown
+	sync     *syncScreen
 	// screen is the main screen chosen: "desk" (check-in) or "doctor".
 	screen string
 	// notesKey is the signed-in doctor's hospital key, once they opened
@@ -148,7 +150,7 @@ func (u *App) show() {
 		u.doctor.stop()
 		u.doctor = nil
 	}
-	u.setup, u.signIn, u.staffScr, u.settings = nil, nil, nil, nil
+	u.setup, u.signIn, u.staffScr, u.settings, u.sync = nil, nil, nil, nil, nil
 	ctx := context.Background()
 	ev, err := u.cfg.Store.Event(ctx)
 	if booth.ErrorCode(err) == booth.ENOTFOUND {

@@ -89,6 +89,13 @@ Usage:
                         [--outcome TEXT] [--mou] [--next TEXT] [--at TIME] [--json]
                                              log a B2B meeting; a new agency joins the directory
   medibooth meeting list [--firm ORG] [--json]   the meetings, newest first, and counts per firm and agency
+  medibooth sync export --out FILE [--json]  this laptop's data for HQ: a bundle signed by this laptop and
+                                             encrypted to HQ (only HQ opens it)
+  medibooth sync import FILE... [--json]     HQ: merge laptops' bundles into this database; a bundle imported
+                                             before changes nothing; a refused one is named with its reason
+  medibooth sync push --to URL [--json]      the same bundle, sent to HQ's server (hq serve)
+  medibooth hq serve [--addr HOST:PORT]      HQ: receive bundles from the event's laptops (default 127.0.0.1:8080)
+  medibooth sync status [--json]             this laptop's last bundle; at HQ, each laptop's last bundle
 
 Every command takes --data DIR (default: $MEDIBOOTH_DATA, else the user's data directory).
 `
@@ -147,6 +154,11 @@ func (m *Main) run(ctx context.Context, args []string) error {
 			"add": m.runStaffAdd, "list": m.runStaffList, "pin": m.runStaffPIN})
 	case "report":
 		return m.runReport(ctx, rest)
+	case "sync":
+		return m.sub(ctx, "sync", rest, map[string]func(context.Context, []string) error{
+			"export": m.runSyncExport, "import": m.runSyncImport, "status": m.runSyncStatus, "push": m.runSyncPush})
+	case "hq":
+		return m.sub(ctx, "hq", rest, map[string]func(context.Context, []string) error{"serve": m.runHQServe})
 	case "checkin":
 		return m.runCheckin(ctx, rest)
 	case "badge":

@@ -5,9 +5,15 @@ package main
 import (
 	"context"
 	"os"
+	"os/signal"
+	"syscall"
 )
 
 func main() {
+	// Ctrl+C ends a long command (hq serve) cleanly; a second one kills.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	m := &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, GUI: openGUI}
-	os.Exit(m.Run(context.Background(), os.Args[1:]))
+	code := m.Run(ctx, os.Args[1:])
+	stop()
+	os.Exit(code)
 }

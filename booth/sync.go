@@ -1,0 +1,55 @@
+package booth
+
+import "time"
+
+// What syncing tells the screens and the command line: bundles made on a
+// laptop, imported at HQ, and where each laptop stands.
+
+// ExportResult is a bundle written by ExportBundle.
+type ExportResult struct {
+	File     string   `json:"file"`
+	SHA256   string   `json:"sha256"` // of the file, as HQ records it
+	Bytes    int64    `json:"bytes"`
+	Manifest Manifest `json:"manifest"`
+}
+
+// SyncExport is a bundle this laptop made.
+type SyncExport struct {
+	SHA256 string     `json:"sha256"`
+	MadeAt time.Time  `json:"made_at"`
+	Path   string     `json:"path"`
+	Rows   int        `json:"rows"`
+	MaxSeq int64      `json:"max_seq"`
+	Acked  *time.Time `json:"acked_at,omitempty"` // when HQ confirmed it has it
+}
+
+// SyncLaptop is what HQ has imported from one laptop.
+type SyncLaptop struct {
+	DeviceID   string    `json:"device_id"`
+	Device     string    `json:"device"`
+	Bundles    int       `json:"bundles"`
+	LastMadeAt time.Time `json:"last_made_at"` // the newest bundle imported
+	ImportedAt time.Time `json:"imported_at"`  // when that one was imported
+	Rows       int       `json:"rows"`         // in that bundle
+}
+
+// SyncStatus says where this laptop's data stands: on a laptop, its last
+// bundle; at HQ, also every laptop's newest bundle imported.
+type SyncStatus struct {
+	HQ         bool         `json:"hq"`
+	LastExport *SyncExport  `json:"last_export,omitempty"`
+	Unexported bool         `json:"unexported"` // this laptop wrote since its last bundle
+	Laptops    []SyncLaptop `json:"laptops,omitempty"`
+}
+
+// BundleImport says what importing one bundle did.
+type BundleImport struct {
+	Decision string         `json:"decision"` // imported or already-imported
+	SHA256   string         `json:"sha256"`   // of the file
+	DeviceID string         `json:"device_id"`
+	Device   string         `json:"device"`
+	MadeAt   time.Time      `json:"made_at"`
+	Rows     int            `json:"rows"`    // in the bundle
+	Changed  int            `json:"changed"` // rows added or changed here
+	Tables   map[string]int `json:"tables,omitempty"`
+}

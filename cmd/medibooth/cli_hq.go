@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"medibooth/booth"
+	"medibooth/data"
+)
+
+// runHQServe runs HQ's server until interrupted: the event's laptops send
+// their bundles to it (`sync push`), and its page lists them.
+func (m *Main) runHQServe(ctx context.Context, args []string) error {
+	fs := m.flags("hq serve")
+	c := m.common(fs)
+	addr := fs.String("addr", "127.0.0.1:8080", "the address to listen on, HOST:PORT")
+	if _, err := parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	db, ev, err := m.openEvent(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.HQIdentity(ctx); err != nil {
+		return err
+	}
+	s := newHQServer(db, ev)
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return booth.Errorf(booth.EINVALID, "Cannot listen on %s: %v.", *addr, err)
+	}
+	srv := s.httpServer(*addr)
+	fmt.Fprintf(m.Stdout, "HQ of %q receives bundles at http://%s (stop with Ctrl+C).\n", ev.Name, ln.Addr())
+	go func() {
+		<-ctx.Done()
+		shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		srv.Shutdown(shut)
+	}()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// newHQServer is the server over HQ's database.
+func newHQServer(db *data.DB, ev *booth.Event) *hqServer {
+	return &hqServer{
+		check: db.SignerCheck,
+		importFile: func(ctx context.Context, path string) (any, error) {
+			return importBundleFile(ctx, db, path)
+		},
+		status: func(ctx context.Context) ([]laptopStatus, error) {
+			st, err := db.SyncStatus(ctx)
+			if err != nil {
+				return nil, err
+			}
+			loc := ev.Location()
+			var out []laptopStatus
+			for _, l := range st.Laptops {
+				out = append(out, laptopStatus{Device: l.DeviceID, Name: l.Device, Bundles: l.Bundles, Rows: l.Rows,
+					LastAt: l.LastMadeAt.In(loc).Format(time.DateTime), Imported: l.ImportedAt.In(loc).Format(time.DateTime)})
+			}
+			return out, nil
+		},
+		event: ev.Name, now: time.Now, tmpDir: filepath.Dir(db.Path),
+	}
+}
+
+// runSyncPush makes this laptop's bundle and sends it to HQ's server; once
+// HQ has it, the bundle is marked as acknowledged.
+func (m *Main) runSyncPush(ctx context.Context, args []string) error {
+	fs := m.flags("sync push")
+	c := m.common(fs)
+	to := fs.String("to", "", "HQ's server, e.g. http://hq.local:8080")
+	if _, err := parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	if *to == "" {
+		return usagef("\"sync push\" needs --to URL.")
+	}
+	base := strings.TrimRight(*to, "/")
+	if !strings.HasPrefix(base, "http://") && !strings.HasPrefix(base, "https://") {
+		return usagef("--to is an address such as http://hq.local:8080, not %q.", *to)
+	}
+	db, _, err := m.openEvent(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	dir, err := os.MkdirTemp(filepath.Dir(db.Path), ".push-*")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	res, err := db.ExportBundle(ctx, filepath.Join(dir, "push.bundle"))
+	if err != nil {
+		return err
+	}
+	is, err := db.Issuer(ctx)
+	if err != nil {
+		return err
+	}
+	client := &http.Client{Timeout: 30 * time.Minute}
+	answer, err := booth.PushBundle(ctx, client, base, res.File, is, time.Now())
+	if err != nil {
+		return err
+	}
+	if err := db.AckBundle(ctx, res.SHA256); err != nil {
+		return err
+	}
+	decision, _ := answer["decision"].(string)
+	return m.print(c, answer, fmt.Sprintf("HQ has this laptop's bundle (%s, %d rows).\n", decision, res.Manifest.Rows))
+}

@@ -1,0 +1,541 @@
+package data
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"medibooth/booth"
+)
+
+// Bundles: a laptop's data on its way to HQ (booth/bundle.go has the file
+// format). The live database is never copied as a file: VACUUM INTO writes a
+// consistent snapshot, which is checked, stripped of what never leaves the
+// laptop, signed and encrypted to HQ. HQ checks a bundle completely before
+// SQLite opens its snapshot, then merges it.
+
+// localTables never leave the laptop: every snapshot has them emptied.
+// local and the lockouts are about this laptop only, hq_identity opens every
+// bundle, the bundle lists are each side's bookkeeping, and the audit log is
+// this laptop's own hash chain.
+var localTables = []string{"local", "signin_state", "unlock_state", "hq_identity", "bundle_export", "bundle_import", "audit"}
+
+// The sync types live in booth, for the screens.
+type (
+	ExportResult = booth.ExportResult
+	SyncExport   = booth.SyncExport
+	SyncLaptop   = booth.SyncLaptop
+	SyncStatus   = booth.SyncStatus
+	BundleImport = booth.BundleImport
+)
+
+// secretColumns are set NULL in every snapshot: the event's root private key
+// (HQ's) and this laptop's badge private key.
+var secretColumns = []struct{ table, column string }{{"event_key", "root_private"}, {"device_key", "private"}}
+
+// ExportBundle writes this laptop's bundle to out: a snapshot made with
+// VACUUM INTO next to the database (never on the bundle's medium, which may
+// be a USB stick: the snapshot is in clear), synced, checked (integrity and
+// row counts), stripped of secrets and local tables, signed with this
+// laptop's badge key and encrypted to HQ; the bundle is written next to out,
+// synced and renamed into place, and recorded in bundle_export.
+func (db *DB) ExportBundle(ctx context.Context, out string) (*ExportResult, error) {
+	ev, err := db.Event(ctx)
+	if err != nil {
+		return nil, err
+	}
+	hq, err := db.HQRecipient(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := booth.CheckHQRecipient(hq); err != nil {
+		return nil, err
+	}
+	is, err := db.Issuer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	removeStale(filepath.Dir(db.Path))
+	snap, err := createTemp(filepath.Dir(db.Path), snapshotPattern)
+	if err != nil {
+		return nil, err
+	}
+	defer removeDBFiles(snap)
+	m, err := db.snapshot(ctx, snap)
+	if err != nil {
+		return nil, err
+	}
+	m.EventID, m.Event = ev.ID, ev.Name
+	dev := db.Device()
+	m.DeviceID, m.Device = dev.ID, dev.Name
+	m.MadeAt = db.Now().UTC()
+	res, err := sealTo(out, m, is, hq, snap)
+	if err != nil {
+		return nil, err
+	}
+	return res, db.recordExport(ctx, res)
+}
+
+// recordExport lists a bundle written in bundle_export and, as personal
+// data left the laptop (encrypted), in the audit log.
+func (db *DB) recordExport(ctx context.Context, res *ExportResult) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	abs, _ := filepath.Abs(res.File)
+	m := res.Manifest
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO bundle_export (hash, made_at, path, rows, max_seq) VALUES (?, ?, ?, ?, ?)`,
+		res.SHA256, booth.FormatTime(m.MadeAt), abs, m.Rows, m.MaxSeq); err != nil {
+		return err
+	}
+	if err := db.audit(ctx, tx, AuditExport, "bundle "+filepath.Base(res.File), res.SHA256); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// snapshot writes the checked, stripped snapshot to path (an empty file)
+// and returns the manifest's description of it.
+func (db *DB) snapshot(ctx context.Context, path string) (*booth.Manifest, error) {
+	src, err := sql.Open("sqlite", fileDSN(db.Path, "mode=ro", "_pragma=busy_timeout(5000)"))
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	src.SetMaxOpenConns(1)
+	before, err := countRows(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	// VACUUM INTO reads one transaction's view of the database, whatever
+	// the desk writes meanwhile.
+	if _, err := src.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+		return nil, fmt.Errorf("vacuum into %s: %w", path, err)
+	}
+	after, err := countRows(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	s, err := sql.Open("sqlite", fileDSN(path, "_pragma=busy_timeout(5000)", "_pragma=journal_mode(DELETE)",
+		"_pragma=synchronous(FULL)", "_pragma=secure_delete(1)"))
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	s.SetMaxOpenConns(1)
+	got, err := countRows(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	// A table nobody wrote during the VACUUM has exactly its rows in the
+	// snapshot; one written meanwhile has a count between the two.
+	for t, n := range got {
+		lo, hi := min(before[t], after[t]), max(before[t], after[t])
+		if n < lo || n > hi || len(got) != len(before) {
+			return nil, booth.Errorf(booth.ECONFLICT, "The snapshot does not match the database (table %s); nothing was exported, try again.", t)
+		}
+	}
+	if err := strip(ctx, s); err != nil {
+		return nil, err
+	}
+	// One integrity check, of the file that travels (it costs a full read).
+	m := &booth.Manifest{Tables: map[string]int{}}
+	if err := checkIntegrity(ctx, s); err != nil {
+		return nil, err
+	}
+	stripped, err := countRows(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	for t, n := range stripped {
+		if isLocal(t) {
+			if n != 0 {
+				return nil, fmt.Errorf("snapshot: %s still has %d rows", t, n)
+			}
+			continue
+		} else if n != got[t] {
+			return nil, fmt.Errorf("snapshot: %s has %d rows, the database %d", t, n, got[t])
+		}
+		m.Tables[t] = n
+		m.Rows += n
+	}
+	var appID int
+	if err := s.QueryRowContext(ctx, `SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version)`).Scan(&appID, &m.Schema); err != nil {
+		return nil, err
+	} else if appID != ApplicationID || m.Schema != len(migrations()) {
+		return nil, fmt.Errorf("snapshot: application id %x, schema %d", appID, m.Schema)
+	}
+	if m.MaxSeq, err = maxSeq(ctx, s, db.Device().ID); err != nil {
+		return nil, err
+	}
+	if err := s.Close(); err != nil {
+		return nil, err
+	}
+	m.SnapshotSHA256, m.SnapshotSize, err = syncAndHash(path)
+	return m, err
+}
+
+// strip removes from a snapshot what never leaves the laptop, then vacuums
+// it so that no freed page keeps a trace (secure_delete zeroes them too).
+func strip(ctx context.Context, s *sql.DB) error {
+	tx, err := s.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, c := range secretColumns {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`UPDATE %q SET %q = NULL`, c.table, c.column)); err != nil {
+			return err
+		}
+	}
+	// The audit log refuses deletes by trigger; the snapshot's copy is
+	// emptied with its triggers set aside and put back.
+	q := `SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name IN (` + strings.Repeat("?,", len(localTables)-1) + `?)`
+	args := make([]any, len(localTables))
+	for i, t := range localTables {
+		args[i] = t
+	}
+	rows, err := tx.QueryContext(ctx, q, args...)
+	type trigger struct{ name, sql string }
+	triggers, err := collect(rows, err, func(rows *sql.Rows) (trigger, error) {
+		var t trigger
+		err := rows.Scan(&t.name, &t.sql)
+		return t, err
+	})
+	if err != nil {
+		return err
+	}
+	for _, t := range triggers {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`DROP TRIGGER %q`, t.name)); err != nil {
+			return err
+		}
+	}
+	for _, t := range localTables {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`DELETE FROM %q`, t)); err != nil {
+			return err
+		}
+	}
+	for _, t := range triggers {
+		if _, err := tx.ExecContext(ctx, t.sql); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	_, err = s.ExecContext(ctx, `VACUUM`)
+	return err
+}
+
+func isLocal(table string) bool {
+	for _, t := range localTables {
+		if t == table {
+			return true
+		}
+	}
+	return false
+}
+
+// countRows counts the rows of every table, in one read transaction.
+func countRows(ctx context.Context, d *sql.DB) (map[string]int, error) {
+	tx, err := d.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`)
+	names, err := collect(rows, err, scanString)
+	if err != nil {
+		return nil, err
+	}
+	counts := make(map[string]int, len(names))
+	for _, t := range names {
+		var n int
+		if err := tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM %q`, t)).Scan(&n); err != nil {
+			return nil, err
+		}
+		counts[t] = n
+	}
+	return counts, nil
+}
+
+func checkIntegrity(ctx context.Context, d *sql.DB) error {
+	rows, err := d.QueryContext(ctx, `PRAGMA integrity_check`)
+	msgs, err := collect(rows, err, scanString)
+	if err != nil {
+		return err
+	}
+	if len(msgs) != 1 || msgs[0] != "ok" {
+		return booth.Errorf(booth.ECONFLICT, "The snapshot failed SQLite's integrity check (%s); nothing was exported.", strings.Join(msgs, "; "))
+	}
+	return nil
+}
+
+// maxSeq is the highest write sequence of device in d.
+func maxSeq(ctx context.Context, d *sql.DB, device string) (int64, error) {
+	var parts []string
+	for _, t := range seqTables {
+		parts = append(parts, fmt.Sprintf("SELECT max(seq) AS m FROM %s WHERE device_id = ?1", t))
+	}
+	var max sql.NullInt64
+	err := d.QueryRowContext(ctx, "SELECT max(m) FROM ("+strings.Join(parts, " UNION ALL ")+")", device).Scan(&max)
+	return max.Int64, err
+}
+
+// sealTo writes the bundle of the snapshot at snap to out, atomically.
+func sealTo(out string, m *booth.Manifest, is *booth.Issuer, hq, snap string) (*ExportResult, error) {
+	f, err := os.Open(snap)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	dir := filepath.Dir(out)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(out)+".*")
+	if err != nil {
+		return nil, booth.Errorf(booth.EINVALID, "Cannot write to %s: %v.", dir, err)
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	h := sha256.New()
+	cw := &countWriter{w: io.MultiWriter(tmp, h)}
+	if err := booth.SealBundle(cw, m, is, hq, f); err != nil {
+		if booth.ErrorCode(err) == booth.EINTERNAL {
+			return nil, booth.Errorf(booth.EINVALID, "Cannot write %s: %v.", out, err)
+		}
+		return nil, err
+	}
+	if err := tmp.Sync(); err != nil {
+		return nil, booth.Errorf(booth.EINVALID, "Cannot write %s: %v.", out, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, booth.Errorf(booth.EINVALID, "Cannot write %s: %v.", out, err)
+	}
+	if err := os.Rename(tmp.Name(), out); err != nil {
+		return nil, booth.Errorf(booth.EINVALID, "Cannot write %s: %v.", out, err)
+	}
+	syncDir(dir)
+	return &ExportResult{File: out, SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: cw.n, Manifest: *m}, nil
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// syncAndHash flushes a file to disk and returns its SHA-256 and size.
+func syncAndHash(path string) (string, int64, error) {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		return "", 0, err
+	}
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	return hex.EncodeToString(h.Sum(nil)), n, err
+}
+
+// syncDir makes a rename in dir durable where the system allows it.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
+
+// createTemp creates an empty file only this user reads, and returns its
+// name; VACUUM INTO fills an empty file.
+func createTemp(dir, pattern string) (string, error) {
+	f, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		return "", booth.Errorf(booth.EINVALID, "Cannot write to %s: %v.", dir, err)
+	}
+	name := f.Name()
+	if err := f.Close(); err != nil {
+		os.Remove(name)
+		return "", err
+	}
+	return name, nil
+}
+
+// Temporary snapshots live beside the database, on the laptop's own disk,
+// never on the medium the bundle goes to.
+const (
+	snapshotPattern = ".snapshot-*.db"
+	importPattern   = ".import-*.db"
+)
+
+// removeStale removes the temporary snapshots a crash left behind; an hour
+// spares those another process is still writing.
+func removeStale(dir string) {
+	for _, p := range []string{snapshotPattern, importPattern} {
+		names, _ := filepath.Glob(filepath.Join(dir, p+"*"))
+		for _, n := range names {
+			if st, err := os.Stat(n); err == nil && time.Since(st.ModTime()) > time.Hour {
+				os.Remove(n)
+			}
+		}
+	}
+}
+
+// removeDBFiles removes a temporary database and whatever SQLite left
+// beside it.
+func removeDBFiles(path string) {
+	for _, suffix := range []string{"", "-journal", "-wal", "-shm"} {
+		os.Remove(path + suffix)
+	}
+}
+
+// fileDSN is a DSN for a file other than the live database's connections.
+func fileDSN(path string, params ...string) string {
+	u := url.URL{Scheme: "file", Opaque: (&url.URL{Path: path}).EscapedPath()}
+	return u.String() + "?" + strings.Join(params, "&")
+}
+
+// Decisions of a bundle import.
+const (
+	BundleImported        = "imported"
+	BundleAlreadyImported = "already-imported"
+)
+
+// ImportBundle merges a laptop's bundle into HQ's database. The bundle is
+// checked completely (HQ's key, the laptop's certificate and signature, the
+// snapshot's hash, the event, the schema) while its snapshot is written to
+// a private temporary file beside the database; only then does SQLite open
+// it. A bundle imported before (the same file) changes nothing, and says
+// so; so does any bundle whose rows HQ has already, as the merge is
+// idempotent. A refused bundle leaves the database as it was.
+func (db *DB) ImportBundle(ctx context.Context, r io.Reader) (*BundleImport, error) {
+	ev, err := db.Event(ctx)
+	if err != nil {
+		return nil, err
+	}
+	id, err := db.HQIdentity(ctx)
+	if err != nil {
+		return nil, err
+	}
+	keys, revoked, err := db.SignerCheck(ctx)
+	if err != nil {
+		return nil, err
+	}
+	removeStale(filepath.Dir(db.Path))
+	tmp, err := os.CreateTemp(filepath.Dir(db.Path), importPattern)
+	if err != nil {
+		return nil, booth.Errorf(booth.EINVALID, "Cannot write to %s: %v.", filepath.Dir(db.Path), err)
+	}
+	defer removeDBFiles(tmp.Name())
+	defer tmp.Close()
+	o := &booth.BundleOpener{Identity: id, Keys: keys, Revoked: revoked, MaxSize: booth.DefaultMaxBundleSize}
+	b, err := o.Open(r, tmp)
+	if err != nil {
+		return nil, err
+	}
+	m := b.Manifest
+	if m.EventID != ev.ID {
+		return nil, booth.Errorf(booth.ECONFLICT, "This bundle belongs to another event (%s).", m.Event)
+	}
+	if n := len(migrations()); m.Schema > n {
+		return nil, booth.Errorf(booth.EINVALID, "This bundle was made by a newer medibooth (schema %d; this one knows %d); update medibooth to import it.", m.Schema, n)
+	}
+	res := &BundleImport{Decision: BundleImported, SHA256: b.FileHash, DeviceID: m.DeviceID, Device: m.Device, MadeAt: m.MadeAt, Rows: m.Rows}
+	var seen int
+	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM bundle_import WHERE hash = ?`, b.FileHash).Scan(&seen); err != nil {
+		return nil, err
+	} else if seen > 0 {
+		res.Decision = BundleAlreadyImported
+		return res, nil
+	}
+	if err := tmp.Sync(); err != nil {
+		return nil, err
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, err
+	}
+	mr, err := db.MergeSnapshot(ctx, tmp.Name())
+	if err != nil {
+		return nil, err
+	}
+	res.Changed, res.Tables = mr.Changed, mr.Tables
+	// Recorded after the merge's own transaction: were it lost, importing
+	// the file again would merge nothing new.
+	_, err = db.w.ExecContext(ctx, `INSERT OR IGNORE INTO bundle_import (hash, device_id, device_name, made_at, imported_at, rows, changed)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, res.SHA256, m.DeviceID, m.Device, booth.FormatTime(m.MadeAt), booth.FormatTime(db.Now()), res.Rows, res.Changed)
+	return res, err
+}
+
+// SyncStatus reports the bundles made here and, at HQ, imported here.
+func (db *DB) SyncStatus(ctx context.Context) (*SyncStatus, error) {
+	st := &SyncStatus{}
+	if _, err := db.HQIdentity(ctx); err == nil {
+		st.HQ = true
+	} else if booth.ErrorCode(err) != booth.ECONFLICT {
+		return nil, err
+	}
+	var e SyncExport
+	var made, acked string
+	err := db.r.QueryRowContext(ctx, `SELECT hash, made_at, path, rows, max_seq, acked_at FROM bundle_export ORDER BY made_at DESC, rowid DESC LIMIT 1`).
+		Scan(&e.SHA256, &made, &e.Path, &e.Rows, &e.MaxSeq, &acked)
+	if err == nil {
+		e.MadeAt, _ = booth.ParseTime(made)
+		if t, err := booth.ParseTime(acked); err == nil {
+			e.Acked = &t
+		}
+		st.LastExport = &e
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	seq, err := maxSeq(ctx, db.r, db.Device().ID)
+	if err != nil {
+		return nil, err
+	}
+	st.Unexported = seq > 0 && (st.LastExport == nil || seq > st.LastExport.MaxSeq)
+	rows, err := db.r.QueryContext(ctx, `SELECT b.device_id, b.device_name, n, b.made_at, b.imported_at, b.rows FROM
+		(SELECT *, count(*) OVER w AS n, row_number() OVER (w ORDER BY made_at DESC, imported_at DESC) AS k
+		 FROM bundle_import WINDOW w AS (PARTITION BY device_id)) b WHERE k = 1 ORDER BY b.device_name, b.device_id`)
+	st.Laptops, err = collect(rows, err, func(rows *sql.Rows) (SyncLaptop, error) {
+		var l SyncLaptop
+		var made, imported string
+		err := rows.Scan(&l.DeviceID, &l.Device, &l.Bundles, &made, &imported, &l.Rows)
+		l.LastMadeAt, _ = booth.ParseTime(made)
+		l.ImportedAt, _ = booth.ParseTime(imported)
+		return l, err
+	})
+	return st, err
+}
+
+// AckBundle records that HQ confirmed it holds the bundle this laptop made
+// whose file hashes to hash (HQ's server answers a push with it).
+func (db *DB) AckBundle(ctx context.Context, hash string) error {
+	r, err := db.w.ExecContext(ctx, `UPDATE bundle_export SET acked_at = ? WHERE hash = ? AND acked_at = ''`, booth.FormatTime(db.Now()), hash)
+	if err != nil {
+		return err
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		var known int
+		if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM bundle_export WHERE hash = ?`, hash).Scan(&known); err != nil {
+			return err
+		} else if known == 0 {
+			return booth.Errorf(booth.ENOTFOUND, "This laptop made no bundle with the SHA-256 %s.", hash)
+		}
+	}
+	return nil
+}
