@@ -14,7 +14,7 @@ import (
 )
 
 // joined returns a second laptop that joined hq's event from its package.
-func joined(t *testing.T, hq *data.DB, name string) *data.DB {
+func joined(t testing.TB, hq *data.DB, name string) *data.DB {
 	t.Helper()
 	pkg, err := hq.Package(context.Background())
 	if err != nil {

@@ -280,15 +280,26 @@ func TestSnapshotExportWhileTheDeskWrites(t *testing.T) {
 
 // TestSnapshotTiming20k exports a laptop with 20,000 visitors and
 // imports its bundle at HQ.
-func TestSnapshotTiming20k(t *testing.T) {
-	if testing.Short() {
-		t.Skip("slow")
+// TestSnapshotOfManyVisitors exports and imports a laptop with a few
+// thousand visitors; BenchmarkSnapshotRoundTrip times the fair-sized one.
+func TestSnapshotOfManyVisitors(t *testing.T) {
+	snapshotRoundTrip(t, 2000)
+}
+
+// BenchmarkSnapshotRoundTrip: export of a laptop with 20,000 visitors, the
+// import at HQ, and the same bundle again.
+func BenchmarkSnapshotRoundTrip(b *testing.B) {
+	for b.Loop() {
+		snapshotRoundTrip(b, 20000)
 	}
+}
+
+func snapshotRoundTrip(t testing.TB, n int) {
+	t.Helper()
 	ctx := context.Background()
 	hq, _ := MustOpenDB(t)
 	MustEvent(t, hq)
 	desk := joined(t, hq, "Desk 4")
-	const n = 20000
 	vs := make([]booth.Visitor, n)
 	for i := range vs {
 		vs[i] = booth.Visitor{Name: fmt.Sprintf("Айгерім Сейітқали %d", i), Phone: fmt.Sprintf("+7701%07d", i), BirthYear: 1950 + i%50}
