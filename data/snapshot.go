@@ -27,7 +27,7 @@ import (
 // local and the lockouts are about this laptop only, hq_identity opens every
 // bundle, the bundle lists are each side's bookkeeping, and the audit log is
 // this laptop's own hash chain.
-var localTables = []string{"local", "signin_state", "unlock_state", "hq_identity", "bundle_export", "bundle_import", "audit"}
+var localTables = []string{"local", "signin_state", "unlock_state", "hq_identity", "bundle_export", "bundle_import", "audit", "same_person"}
 
 // The sync types live in booth, for the screens.
 type (
