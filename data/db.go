@@ -56,6 +56,8 @@ type DB struct {
 	event  *booth.Event    // cached once known
 	keys   booth.EventKeys // badge keys, cached once known
 	seq    atomic.Int64
+	// merged counts bundles merged in (Changes).
+	merged atomic.Int64
 
 	stmtOnce sync.Once
 	stmts    checkinStmts
@@ -403,3 +405,8 @@ func readDevice(ctx context.Context, q querier, id string) (*booth.Device, error
 // highest stored value, so it only grows; numbers of rolled-back writes are
 // simply skipped.
 func (db *DB) nextSeq() int64 { return db.seq.Add(1) }
+
+// Changes grows whenever this process writes: a record made or edited here,
+// a bundle merged. Screens showing live figures poll it and read the
+// database again only when it moved.
+func (db *DB) Changes() int64 { return db.seq.Load() + db.merged.Load() }

@@ -475,6 +475,7 @@ func (db *DB) ImportBundle(ctx context.Context, r io.Reader) (*BundleImport, err
 		return nil, err
 	}
 	res.Changed, res.Tables = mr.Changed, mr.Tables
+	db.merged.Add(1)
 	// Recorded after the merge's own transaction: were it lost, importing
 	// the file again would merge nothing new.
 	_, err = db.w.ExecContext(ctx, `INSERT OR IGNORE INTO bundle_import (hash, device_id, device_name, made_at, imported_at, rows, changed)
