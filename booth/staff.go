@@ -56,18 +56,23 @@ const (
 	ActConsult   Action = "consult"    // write consultation notes for one's hospital
 	ActImport    Action = "import"     // import pre-registered visitors
 	ActSync      Action = "sync"       // send this laptop's data to HQ, import bundles
+	ActPurge     Action = "purge"      // purge personal data HQ has confirmed
+	ActDashboard Action = "dashboard"  // see the booth's live figures
+	ActReport    Action = "report"     // write reports and lead files (a coordinator: their hospital's)
 )
 
 // May reports whether the role may do a.
 func (r Role) May(a Action) bool {
 	switch a {
-	case ActCheckin, ActRegister:
+	case ActCheckin, ActRegister, ActDashboard:
 		return true
+	case ActReport:
+		return r == RoleAdmin || r == RoleCoordinator
 	case ActKiosk:
 		return r == RoleDesk || r == RoleAdmin
 	case ActConsult:
 		return r.OfHospital()
-	default: // exit kiosk, erase, settings, staff, import
+	default: // exit kiosk, erase, settings, staff, import, sync, purge
 		return r == RoleAdmin
 	}
 }
