@@ -76,6 +76,11 @@ func uiKeys(t *testing.T) []string {
 	}
 	long := booth.NoteContent{Summary: strings.Repeat("x", booth.MaxSummary+1)}
 	keys[booth.ErrorMessage((&booth.Consultation{VisitorID: "v", OrgID: "h", Department: "d"}).Validate(&long))] = true
+	// Lead files' headers and the sentence naming a missing folder.
+	for _, k := range append(booth.LeadColumnKeys(), "Leads", "Patient", "Companion", "Agency", "Media", "Other visitor") {
+		keys[k] = true
+	}
+	keys["Choose a folder for the lead files."] = true
 	var out []string
 	for k := range keys {
 		out = append(out, k)

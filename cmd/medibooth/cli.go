@@ -83,6 +83,10 @@ Usage:
                                              print the badge code; save or print the badge
   medibooth report [--format json|csv|xlsx|pdf] [--out FILE] [--hospital H] [--lang ko|en|ru|kk]
                                              visitors, check-ins, consultations, meetings, consent rates
+  medibooth leads --out DIR [--format xlsx|csv] [--hospital H [--passphrase-stdin]] [--lang ko|en|ru|kk] [--json]
+                                             one lead file per hospital: the visitors who consented to it;
+                                             note text only in the file of the hospital whose passphrase
+                                             is read from standard input
   medibooth checkin CODE [--at TIME] [--json]   exit 0 admitted, 3 already checked in that day, 4 rejected
   medibooth scan IMAGE... [--json]           decode QR codes in PNG or JPEG images, then check each in
   medibooth meeting add --firm ORG --agency NAME [--city C] [--contact X] [--attendees A]
@@ -154,6 +158,8 @@ func (m *Main) run(ctx context.Context, args []string) error {
 			"add": m.runStaffAdd, "list": m.runStaffList, "pin": m.runStaffPIN})
 	case "report":
 		return m.runReport(ctx, rest)
+	case "leads":
+		return m.runLeads(ctx, rest)
 	case "sync":
 		return m.sub(ctx, "sync", rest, map[string]func(context.Context, []string) error{
 			"export": m.runSyncExport, "import": m.runSyncImport, "status": m.runSyncStatus, "push": m.runSyncPush})

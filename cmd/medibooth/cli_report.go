@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"strings"
 
 	"medibooth/booth"
 	"medibooth/booth/label"
@@ -78,4 +80,70 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 		return err
 	}
 	return writeFileAtomic(*out, b.Bytes(), 0o644)
+}
+
+// runLeads writes one lead file per hospital (or one hospital's) into a
+// folder: the visitors who consented to that hospital having their data.
+// With the hospital's passphrase on standard input its file carries the
+// note text.
+func (m *Main) runLeads(ctx context.Context, args []string) error {
+	fs := m.flags("leads")
+	c := m.common(fs)
+	out := fs.String("out", "", "the folder the files go to")
+	format := fs.String("format", "xlsx", "xlsx or csv")
+	lang := fs.String("lang", "ko", "the language of the column headers: ko, en, ru or kk")
+	hosp := fs.String("hospital", "", "only this hospital's file")
+	pass := fs.Bool("passphrase-stdin", false, "read the hospital's passphrase from standard input: its file carries the note text")
+	if _, err := parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usagef("Name the folder for the lead files with --out.")
+	}
+	if *format != "xlsx" && *format != "csv" {
+		return usagef("--format is xlsx or csv, not %q.", *format)
+	}
+	if *pass && *hosp == "" {
+		return usagef("--passphrase-stdin opens one hospital's notes; name it with --hospital.")
+	}
+	var passphrase string
+	if *pass {
+		var err error
+		if passphrase, err = m.readSecret("passphrase"); err != nil {
+			return err
+		}
+	}
+	db, err := m.open(c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	o := booth.LeadOptions{Dir: *out, Format: *format, Lang: *lang}
+	if *hosp != "" {
+		org, err := db.FindOrg(ctx, *hosp)
+		if err != nil {
+			return err
+		}
+		o.HospitalID = org.ID
+		if *pass {
+			key, err := db.UnlockHospital(ctx, org.ID, passphrase)
+			if err != nil {
+				return unlockError(err)
+			}
+			o.Keys = map[string]*booth.NotesKey{org.ID: key}
+		}
+	}
+	files, err := db.WriteLeadFiles(ctx, o)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	for _, f := range files {
+		notes := "without note text"
+		if f.Notes {
+			notes = "with note text"
+		}
+		fmt.Fprintf(&b, "%s: %d leads, %d consultations, %s → %s\n", f.Hospital, f.Leads, f.Consultations, notes, f.Path)
+	}
+	return m.print(c, map[string]any{"files": files}, b.String())
 }

@@ -61,3 +61,55 @@ func TestCLIReport(t *testing.T) {
 		t.Errorf("unknown format: %d %q", exit, errs)
 	}
 }
+
+func TestCLILeads(t *testing.T) {
+	c := newCLI(t)
+	c.run("demo")
+	const dental = "Seoul National University Dental"
+	var a, b struct{ ID, Code string }
+	c.mustJSON(&a, "visitor", "add", "--name", "Лидия Тестова", "--phone", "+7 701 555 12 99", "--consent", "contact,health,transfer",
+		"--share-with", dental)
+	c.mustJSON(&b, "visitor", "add", "--name", "Not Shared", "--consent", "contact,health")
+	for _, v := range []string{a.ID, b.ID} {
+		c.mustJSON(&struct{}{}, "consult", "add", "--visitor", v, "--hospital", dental, "--dept", "Dentistry", "--notes", "Кариес 26, пломба")
+	}
+	dir := t.TempDir()
+	var res struct {
+		Files []struct {
+			Hospital, Path string
+			Leads          int
+			Notes          bool
+		}
+	}
+	c.mustJSON(&res, "leads", "--out", dir, "--format", "csv", "--lang", "en")
+	if len(res.Files) != 4 {
+		t.Fatalf("%d files, want one per demo hospital: %+v", len(res.Files), res.Files)
+	}
+	for _, f := range res.Files {
+		body, err := os.ReadFile(f.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(body)
+		if strings.Contains(s, "Not Shared") || strings.Contains(s, "Кариес") || f.Notes {
+			t.Errorf("%s: %q", f.Hospital, s)
+		}
+		if strings.HasPrefix(f.Hospital, dental) != strings.Contains(s, "Лидия Тестова") {
+			t.Errorf("%s: %q", f.Hospital, s)
+		}
+	}
+	c.stdin = "demo passphrase almaty\n"
+	c.mustJSON(&res, "leads", "--out", dir, "--format", "csv", "--hospital", dental, "--passphrase-stdin")
+	body, err := os.ReadFile(res.Files[0].Path)
+	if err != nil || len(res.Files) != 1 || !res.Files[0].Notes || !strings.Contains(string(body), "Кариес 26, пломба") ||
+		strings.Contains(string(body), "Not Shared") {
+		t.Fatalf("with the passphrase: %v %+v %q", err, res.Files, body)
+	}
+	c.stdin = "wrong passphrase entirely\n"
+	if exit, _, errs := c.run("leads", "--out", dir, "--hospital", dental, "--passphrase-stdin"); exit != 1 || errs == "" {
+		t.Errorf("wrong passphrase: %d %q", exit, errs)
+	}
+	if exit, _, _ := c.run("leads", "--format", "csv"); exit != 2 {
+		t.Errorf("no --out: %d", exit)
+	}
+}
