@@ -22,6 +22,9 @@ const (
 	AuditConsultEdit  = "consult-edit"
 	AuditExport       = "export"
 	AuditErase        = "visitor-erase"
+	AuditSamePerson   = "same-person"
+	AuditSeparate     = "separate-person"
+	AuditPurge        = "purge"
 )
 
 // AuditEntry is one line of the audit log.

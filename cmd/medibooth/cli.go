@@ -68,6 +68,10 @@ Usage:
   medibooth visitor import FILE.csv|FILE.xlsx [--json]
   medibooth visitor find QUERY [--json]
   medibooth visitor erase VISITOR_ID [--json]   erase a visitor at their request (a tombstone stays)
+  medibooth visitor duplicates [--json]      HQ: records that look like one person registered twice (same
+                                             phone, or the same name in any spelling and birth year)
+  medibooth visitor merge KEEP_ID OTHER_ID [--json]   count two records as one person; both keep their history
+  medibooth visitor separate VISITOR_ID [--json]      undo a merge: the record counts as its own person again
   medibooth consult add --visitor ID --hospital H --dept D [--doctor NAME] [--notes TEXT] [--complaint C]
                         [--recommendation tele-consultation|send-records|quote|treatment-visit|none]
                         [--follow-up yes|maybe|no] [--follow-up-when W] [--follow-up-by WHO]
@@ -152,7 +156,8 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.sub(ctx, "consult", rest, map[string]func(context.Context, []string) error{"add": m.runConsultAdd, "list": m.runConsultList})
 	case "visitor":
 		return m.sub(ctx, "visitor", rest, map[string]func(context.Context, []string) error{
-			"add": m.runVisitorAdd, "import": m.runVisitorImport, "find": m.runVisitorFind, "erase": m.runVisitorErase})
+			"add": m.runVisitorAdd, "import": m.runVisitorImport, "find": m.runVisitorFind, "erase": m.runVisitorErase,
+			"duplicates": m.runVisitorDuplicates, "merge": m.runVisitorMerge, "separate": m.runVisitorSeparate})
 	case "staff":
 		return m.sub(ctx, "staff", rest, map[string]func(context.Context, []string) error{
 			"add": m.runStaffAdd, "list": m.runStaffList, "pin": m.runStaffPIN})
