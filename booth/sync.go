@@ -53,3 +53,23 @@ type BundleImport struct {
 	Changed  int            `json:"changed"` // rows added or changed here
 	Tables   map[string]int `json:"tables,omitempty"`
 }
+
+// PurgeStatus says what purging personal data would do on this laptop:
+// only what HQ confirmed it holds, and only once the retention days after
+// that confirmation have passed.
+type PurgeStatus struct {
+	RetentionDays int `json:"retention_days"`
+	// Ready is how many visitors' personal data may be purged now.
+	Ready int `json:"ready"`
+	// Waiting: HQ has them, but the retention days have not passed yet;
+	// ReadyFrom is when the first of them may go.
+	Waiting   int        `json:"waiting"`
+	ReadyFrom *time.Time `json:"ready_from,omitempty"`
+	// NotAtHQ: changed since the last bundle HQ confirmed.
+	NotAtHQ int `json:"not_at_hq"`
+	// Purged before.
+	Purged int `json:"purged"`
+}
+
+// MaxRetentionDays bounds the retention setting.
+const MaxRetentionDays = 365

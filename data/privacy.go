@@ -112,14 +112,14 @@ func (db *DB) UpdateVisitor(ctx context.Context, v *booth.Visitor) error {
 	v.Updated = db.Now()
 	res, err := tx.ExecContext(ctx, `UPDATE visitor SET name = ?, name_latin = ?, phone = ?, email = ?, messenger = ?, type = ?,
 		lang = ?, country = ?, city = ?, birth_year = ?, updated_at = ?, device_id = ?, seq = ?
-		WHERE id = ? AND erased_at IS NULL`,
+		WHERE id = ? AND erased_at IS NULL AND purged_at IS NULL`,
 		v.Name, v.NameLatin, v.Phone, v.Email, v.Messenger, v.Type, v.Lang, v.Country, v.City, by,
 		booth.FormatTime(v.Updated), db.Device().ID, db.nextSeq(), v.ID)
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return booth.Errorf(booth.ENOTFOUND, "There is no visitor with the id %q, or their data was erased.", v.ID)
+		return booth.Errorf(booth.ENOTFOUND, "There is no visitor with the id %q, or their data was erased or purged.", v.ID)
 	}
 	if err := writeTerms(ctx, tx, v, false); err != nil {
 		return err

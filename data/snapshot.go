@@ -146,7 +146,8 @@ func (db *DB) snapshot(ctx context.Context, path string) (*booth.Manifest, error
 			return nil, booth.Errorf(booth.ECONFLICT, "The snapshot does not match the database (table %s); nothing was exported, try again.", t)
 		}
 	}
-	if err := strip(ctx, s); err != nil {
+	removed, err := strip(ctx, s)
+	if err != nil {
 		return nil, err
 	}
 	// One integrity check, of the file that travels (it costs a full read).
@@ -164,8 +165,8 @@ func (db *DB) snapshot(ctx context.Context, path string) (*booth.Manifest, error
 				return nil, fmt.Errorf("snapshot: %s still has %d rows", t, n)
 			}
 			continue
-		} else if n != got[t] {
-			return nil, fmt.Errorf("snapshot: %s has %d rows, the database %d", t, n, got[t])
+		} else if n != got[t]-removed[t] {
+			return nil, fmt.Errorf("snapshot: %s has %d rows, the database %d less %d purged", t, n, got[t], removed[t])
 		}
 		m.Tables[t] = n
 		m.Rows += n
@@ -186,9 +187,47 @@ func (db *DB) snapshot(ctx context.Context, path string) (*booth.Manifest, error
 	return m, err
 }
 
-// strip removes from a snapshot what never leaves the laptop, then vacuums
-// it so that no freed page keeps a trace (secure_delete zeroes them too).
-func strip(ctx context.Context, s *sql.DB) error {
+// purgedRows are the tables that name a visitor: a purged visitor's rows
+// leave the snapshot with the visitor (HQ has them already), children
+// first.
+var purgedRows = []string{"visitor_term", "visitor_interest", "scan", "consent", "queue_entry", "consultation", "badge_print"}
+
+// strip removes from a snapshot what never leaves the laptop, and purged
+// visitors with their rows (it returns how many of those per table), then
+// vacuums it so that no freed page keeps a trace (secure_delete zeroes them
+// too).
+func strip(ctx context.Context, s *sql.DB) (map[string]int, error) {
+	removed, err := stripPurged(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	return removed, stripLocal(ctx, s)
+}
+
+func stripPurged(ctx context.Context, s *sql.DB) (map[string]int, error) {
+	tx, err := s.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	removed := map[string]int{}
+	const purged = `(SELECT id FROM visitor WHERE purged_at IS NOT NULL)`
+	for _, t := range append(purgedRows, "visitor") {
+		q := fmt.Sprintf(`DELETE FROM %q WHERE visitor_id IN `+purged, t)
+		if t == "visitor" {
+			q = `DELETE FROM visitor WHERE purged_at IS NOT NULL`
+		}
+		res, err := tx.ExecContext(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		n, _ := res.RowsAffected()
+		removed[t] = int(n)
+	}
+	return removed, tx.Commit()
+}
+
+func stripLocal(ctx context.Context, s *sql.DB) error {
 	tx, err := s.BeginTx(ctx, nil)
 	if err != nil {
 		return err

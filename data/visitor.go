@@ -223,7 +223,7 @@ func (db *DB) VisitorCount(ctx context.Context) (int, error) {
 // out the erased and those known only from a badge.
 func (db *DB) RecentVisitors(ctx context.Context, limit int) ([]booth.Visitor, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT `+visitorColumns+` FROM visitor
-		WHERE erased_at IS NULL AND source <> 'badge' ORDER BY created_at DESC, id DESC LIMIT ?`, limit)
+		WHERE erased_at IS NULL AND purged_at IS NULL AND source <> 'badge' ORDER BY created_at DESC, id DESC LIMIT ?`, limit)
 	return collect(rows, err, func(rows *sql.Rows) (booth.Visitor, error) {
 		v, err := scanVisitor(rows)
 		if err != nil {

@@ -104,6 +104,11 @@ Usage:
   medibooth sync push --to URL [--json]      the same bundle, sent to HQ's server (hq serve)
   medibooth hq serve [--addr HOST:PORT]      HQ: receive bundles from the event's laptops (default 127.0.0.1:8080)
   medibooth sync status [--json]             this laptop's last bundle; at HQ, each laptop's last bundle
+  medibooth sync confirm CODE [--json]       laptop: HQ imported the bundle (sync import names its receipt code)
+  medibooth sync retention [DAYS] [--json]   laptop: days personal data stays after HQ confirmed it (0–365,
+                                             default 7); without DAYS, the setting
+  medibooth sync purge [--yes] [--json]      laptop: purge the personal data HQ confirmed (after the retention
+                                             days); the booth's counts stay. Without --yes, only what it would do
 
 Every command takes --data DIR (default: $MEDIBOOTH_DATA, else the user's data directory).
 `
@@ -167,7 +172,8 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.runLeads(ctx, rest)
 	case "sync":
 		return m.sub(ctx, "sync", rest, map[string]func(context.Context, []string) error{
-			"export": m.runSyncExport, "import": m.runSyncImport, "status": m.runSyncStatus, "push": m.runSyncPush})
+			"export": m.runSyncExport, "import": m.runSyncImport, "status": m.runSyncStatus, "push": m.runSyncPush,
+			"confirm": m.runSyncConfirm, "purge": m.runSyncPurge, "retention": m.runSyncRetention})
 	case "hq":
 		return m.sub(ctx, "hq", rest, map[string]func(context.Context, []string) error{"serve": m.runHQServe})
 	case "checkin":

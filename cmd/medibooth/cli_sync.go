@@ -41,8 +41,9 @@ func (m *Main) runSyncExport(ctx context.Context, args []string) error {
 // syncImport is one file's outcome of "sync import".
 type syncImport struct {
 	File               string `json:"file"`
-	Decision           string `json:"decision"`         // imported, already-imported or refused
-	Reason             string `json:"reason,omitempty"` // why it was refused
+	Decision           string `json:"decision"`          // imported, already-imported or refused
+	Reason             string `json:"reason,omitempty"`  // why it was refused
+	Receipt            string `json:"receipt,omitempty"` // the code the laptop confirms with (sync confirm)
 	*data.BundleImport        // nil when refused
 }
 
@@ -78,10 +79,12 @@ func (m *Main) runSyncImport(ctx context.Context, args []string) error {
 			fmt.Fprintf(m.Stderr, "%s: %s\n", f, r.Reason)
 		case res.Decision == data.BundleAlreadyImported:
 			r.Decision, r.BundleImport = res.Decision, res
-			fmt.Fprintf(&text, "%s: already imported (%s); nothing changed.\n", f, res.Device)
+			r.Receipt = data.ReceiptCode(res.SHA256)
+			fmt.Fprintf(&text, "%s: already imported (%s); nothing changed. Receipt code for the laptop: %s\n", f, res.Device, r.Receipt)
 		default:
 			r.Decision, r.BundleImport = res.Decision, res
-			fmt.Fprintf(&text, "%s: imported from %s, %d rows, %d new or changed.\n", f, res.Device, res.Rows, res.Changed)
+			r.Receipt = data.ReceiptCode(res.SHA256)
+			fmt.Fprintf(&text, "%s: imported from %s, %d rows, %d new or changed. Receipt code for the laptop: %s\n", f, res.Device, res.Rows, res.Changed, r.Receipt)
 		}
 		counts[r.Decision]++
 		results = append(results, r)

@@ -107,8 +107,8 @@ func syncCopyDir(t *testing.T, from string) string {
 
 type syncImportOutput struct {
 	Results []struct {
-		File, Decision, Reason, Device string
-		Rows, Changed                  int
+		File, Decision, Reason, Device, Receipt string
+		Rows, Changed                           int
 	}
 	Imported        int
 	AlreadyImported int `json:"already_imported"`
