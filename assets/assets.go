@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 
 	"medibooth/booth"
 )
@@ -57,15 +58,30 @@ func Hash(text string) string {
 // same files the interface uses, for output made outside the interface, such
 // as a printed badge; key itself when there is none.
 func Translate(lang, key string) string {
-	b, err := Translations.ReadFile("translations/" + lang + ".json")
-	if err != nil {
-		return key
+	if v := translations(lang)[key]; v != "" {
+		return v
+	}
+	return key
+}
+
+var (
+	translationsMu sync.Mutex
+	translated     = map[string]map[string]string{}
+)
+
+// translations reads a language's file once.
+func translations(lang string) map[string]string {
+	translationsMu.Lock()
+	defer translationsMu.Unlock()
+	if m, ok := translated[lang]; ok {
+		return m
 	}
 	var m map[string]string
-	if json.Unmarshal(b, &m) != nil || m[key] == "" {
-		return key
+	if b, err := Translations.ReadFile("translations/" + lang + ".json"); err == nil {
+		_ = json.Unmarshal(b, &m)
 	}
-	return m[key]
+	translated[lang] = m
+	return m
 }
 
 // VisitorTypeKey is the translation key of a visitor type.

@@ -93,8 +93,8 @@ func LeadTable(leads []Lead, withNotes bool, t func(string) string) [][]string {
 			continue
 		}
 		for _, c := range l.Consultations {
-			row := append(append([]string(nil), who...), c.Day, c.Department, c.Doctor, string(c.Recommendation),
-				string(c.FollowUp), c.FollowUpWhen, c.FollowUpBy)
+			row := append(append([]string(nil), who...), c.Day, c.Department, c.Doctor, name(t, recommendationKeys[c.Recommendation]),
+				name(t, followUpKeys[c.FollowUp]), c.FollowUpWhen, c.FollowUpBy)
 			if withNotes {
 				row = append(row, c.Note.Complaint, c.Note.Summary)
 			}
@@ -107,6 +107,21 @@ func LeadTable(leads []Lead, withNotes bool, t func(string) string) [][]string {
 // visitorTypeNames are the visitor types as the screens name them.
 var visitorTypeNames = map[VisitorType]string{
 	TypePatient: "Patient", TypeCompanion: "Companion", TypeAgency: "Agency", TypeMedia: "Media", TypeOther: "Other visitor",
+}
+
+// The screens' names of recommendations and follow-up intents, as
+// translation keys.
+var (
+	recommendationKeys = map[Recommendation]string{RecommendTele: "Tele-consultation", RecommendRecords: "Send medical records",
+		RecommendQuote: "Cost estimate", RecommendTreatment: "Treatment visit to Korea", RecommendNone: "None"}
+	followUpKeys = map[FollowUp]string{FollowUpYes: "Yes", FollowUpMaybe: "Maybe", FollowUpNo: "No"}
+)
+
+func name(t func(string) string, key string) string {
+	if key == "" {
+		return ""
+	}
+	return t(key)
 }
 
 func pad(row []string, n int) []string {

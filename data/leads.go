@@ -55,6 +55,7 @@ func (db *DB) WriteLeadFiles(ctx context.Context, o booth.LeadOptions) ([]booth.
 	}
 	t := func(key string) string { return assets.Translate(o.Lang, key) }
 	var out []booth.LeadFile
+	used := map[string]bool{}
 	for i, h := range hospitals {
 		key := o.Keys[h.ID]
 		if key != nil && key.OrgID != h.ID {
@@ -66,6 +67,11 @@ func (db *DB) WriteLeadFiles(ctx context.Context, o booth.LeadOptions) ([]booth.
 		}
 		f := booth.LeadFile{HospitalID: h.ID, Hospital: h.Name, Leads: len(leads), Notes: key != nil,
 			Path: filepath.Join(o.Dir, booth.LeadFileName(h.Name, o.Format))}
+		// Two hospitals whose names spell one file name get two files.
+		for n := 2; used[f.Path]; n++ {
+			f.Path = filepath.Join(o.Dir, strings.TrimSuffix(booth.LeadFileName(h.Name, o.Format), "."+o.Format)+fmt.Sprintf("-%d.%s", n, o.Format))
+		}
+		used[f.Path] = true
 		for _, l := range leads {
 			f.Consultations += len(l.Consultations)
 		}

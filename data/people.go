@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
+	"strings"
 
 	"medibooth/booth"
 )
@@ -28,7 +30,18 @@ func (db *DB) DuplicatePeople(ctx context.Context) ([]booth.DuplicateGroup, erro
 	if err != nil {
 		return nil, err
 	}
-	groups := booth.FindDuplicates(rs)
+	found := booth.FindDuplicates(rs)
+	rows, err = db.r.QueryContext(ctx, `SELECT key FROM local WHERE key LIKE 'apart:%'`)
+	apart, err := collect(rows, err, scanString)
+	if err != nil {
+		return nil, err
+	}
+	var groups []booth.DuplicateGroup
+	for _, g := range found {
+		if !slices.Contains(apart, apartKey(g.Records)) {
+			groups = append(groups, g)
+		}
+	}
 	for gi := range groups {
 		for ri := range groups[gi].Records {
 			r := &groups[gi].Records[ri]
@@ -38,6 +51,29 @@ func (db *DB) DuplicatePeople(ctx context.Context) ([]booth.DuplicateGroup, erro
 		}
 	}
 	return groups, nil
+}
+
+// apartKey names a group of records in the local settings once HQ said
+// they are different people.
+func apartKey(rs []booth.PersonRecord) string {
+	ids := make([]string, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ID
+	}
+	slices.Sort(ids)
+	return "apart:" + strings.Join(ids, ",")
+}
+
+// KeepApart records that a reported group of records are different people:
+// the report leaves exactly that group out from now on (a new look-alike
+// record brings it back).
+func (db *DB) KeepApart(ctx context.Context, ids []string) error {
+	rs := make([]booth.PersonRecord, len(ids))
+	for i, id := range ids {
+		rs[i].ID = id
+	}
+	_, err := db.w.ExecContext(ctx, `INSERT OR IGNORE INTO local (key, value) VALUES (?, ?)`, apartKey(rs), booth.FormatTime(db.Now()))
+	return err
 }
 
 // personOf returns the record a visitor's person is counted under.

@@ -442,6 +442,7 @@ func (u *App) adminMenu() *fyne.Menu {
 	add(booth.ActStaff, lang.L("Staff"), u.showStaff)
 	add(booth.ActImport, lang.L("Import visitors"), u.showImport)
 	add(booth.ActSync, lang.L("Sync with HQ"), u.showSync)
+	add(booth.ActReport, lang.L("Reports"), u.showReports)
 	add(booth.ActSettings, lang.L("Settings"), u.showSettings)
 	return m
 }

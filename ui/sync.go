@@ -29,6 +29,7 @@ type syncStore interface {
 	SyncStatus(ctx context.Context) (*booth.SyncStatus, error)
 	AckBundle(ctx context.Context, hash string) error
 	Issuer(ctx context.Context) (*booth.Issuer, error)
+	purgeStore
 }
 
 // prefHQURL is the HQ server this laptop sends its bundles to.
@@ -48,6 +49,7 @@ type syncScreen struct {
 	buttons  []*widget.Button
 	laptops  *fyne.Container
 	hqBox    *fyne.Container
+	after    *purgeBox
 }
 
 // showSync opens the Sync screen (admins only).
@@ -95,10 +97,13 @@ func (s *syncScreen) build() fyne.CanvasObject {
 	s.laptops = container.NewVBox()
 	s.hqBox = container.NewVBox(widget.NewSeparator(),
 		widget.NewLabelWithStyle(lang.L("HQ: bundles received"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		importBtn, s.laptops)
+		importBtn, s.laptops,
+		widget.NewButtonWithIcon(lang.L("Visitors registered twice…"), theme.AccountIcon(), s.app.showPeople))
 	s.hqBox.Hide()
+	s.after = newPurgeBox(s)
+	s.after.content.Hide()
 	return container.NewVScroll(container.NewVBox(intro, s.state, s.pending, export,
-		container.NewBorder(nil, nil, nil, push, s.url), s.progress, s.status, s.hqBox))
+		container.NewBorder(nil, nil, nil, push, s.url), s.progress, s.status, s.hqBox, s.after.content))
 }
 
 // refresh reads where the data stands.
@@ -138,8 +143,11 @@ func (s *syncScreen) show(st *booth.SyncStatus) {
 	s.laptops.RemoveAll()
 	if !st.HQ {
 		s.hqBox.Hide()
+		s.after.content.Show()
+		s.after.refresh()
 		return
 	}
+	s.after.content.Hide()
 	s.hqBox.Show()
 	if len(st.Laptops) == 0 {
 		s.laptops.Add(widget.NewLabel(lang.L("No bundle yet.")))
@@ -286,10 +294,10 @@ func (s *syncScreen) importFrom(name string, r io.ReadCloser) {
 				return
 			}
 			if res.Decision == "already-imported" {
-				say(s.status, lang.L("{{.File}} was imported before; nothing changed.", map[string]any{"File": name}), false)
+				say(s.status, lang.L("{{.File}} was imported before; nothing changed.", map[string]any{"File": name})+" "+receiptText(res.SHA256), false)
 			} else {
 				say(s.status, lang.L("{{.File}} from {{.Laptop}}: {{.Changed}} records added or changed.",
-					map[string]any{"File": name, "Laptop": res.Device, "Changed": res.Changed}), false)
+					map[string]any{"File": name, "Laptop": res.Device, "Changed": res.Changed})+" "+receiptText(res.SHA256), false)
 			}
 			s.refresh()
 		})

@@ -46,6 +46,8 @@ type Store interface {
 	meetingStore
 	consultStore
 	syncStore
+	peopleStore
+	reportsStore
 }
 
 // Config wires the screens to the rest of the app.
@@ -86,6 +88,7 @@ type App struct {
 	settings *settingsScreen
 	doctor   *doctorDesk // the doctors' desk, if shown
 	sync     *syncScreen
+	people   *peopleScreen
 	// screen is the main screen chosen: "desk" (check-in) or "doctor".
 	screen string
 	// notesKey is the signed-in doctor's hospital key, once they opened
@@ -150,7 +153,7 @@ func (u *App) show() {
 		u.doctor.stop()
 		u.doctor = nil
 	}
-	u.setup, u.signIn, u.staffScr, u.settings, u.sync = nil, nil, nil, nil, nil
+	u.setup, u.signIn, u.staffScr, u.settings, u.sync, u.people = nil, nil, nil, nil, nil, nil
 	ctx := context.Background()
 	ev, err := u.cfg.Store.Event(ctx)
 	if booth.ErrorCode(err) == booth.ENOTFOUND {

@@ -72,6 +72,7 @@ Usage:
                                              phone, or the same name in any spelling and birth year)
   medibooth visitor merge KEEP_ID OTHER_ID [--json]   count two records as one person; both keep their history
   medibooth visitor separate VISITOR_ID [--json]      undo a merge: the record counts as its own person again
+  medibooth visitor apart ID ID... [--json]  these look-alike records are different people: report them no more
   medibooth consult add --visitor ID --hospital H --dept D [--doctor NAME] [--notes TEXT] [--complaint C]
                         [--recommendation tele-consultation|send-records|quote|treatment-visit|none]
                         [--follow-up yes|maybe|no] [--follow-up-when W] [--follow-up-by WHO]
@@ -162,7 +163,7 @@ func (m *Main) run(ctx context.Context, args []string) error {
 	case "visitor":
 		return m.sub(ctx, "visitor", rest, map[string]func(context.Context, []string) error{
 			"add": m.runVisitorAdd, "import": m.runVisitorImport, "find": m.runVisitorFind, "erase": m.runVisitorErase,
-			"duplicates": m.runVisitorDuplicates, "merge": m.runVisitorMerge, "separate": m.runVisitorSeparate})
+			"duplicates": m.runVisitorDuplicates, "merge": m.runVisitorMerge, "separate": m.runVisitorSeparate, "apart": m.runVisitorApart})
 	case "staff":
 		return m.sub(ctx, "staff", rest, map[string]func(context.Context, []string) error{
 			"add": m.runStaffAdd, "list": m.runStaffList, "pin": m.runStaffPIN})

@@ -86,3 +86,22 @@ func (m *Main) runVisitorSeparate(ctx context.Context, args []string) error {
 	}
 	return m.print(c, map[string]any{"separated": pos[0]}, fmt.Sprintf("Visitor %s counts as a person of their own again.\n", pos[0]))
 }
+
+// runVisitorApart records that look-alike records are different people.
+func (m *Main) runVisitorApart(ctx context.Context, args []string) error {
+	fs := m.flags("visitor apart")
+	c := m.common(fs)
+	pos, err := parse(fs, args, 2, 1000)
+	if err != nil {
+		return err
+	}
+	db, err := m.open(c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.KeepApart(ctx, pos); err != nil {
+		return err
+	}
+	return m.print(c, map[string]any{"apart": pos}, "These records are different people; the duplicate report leaves them out.\n")
+}

@@ -88,3 +88,21 @@ func TestCLISamePersonOnTwoLaptops(t *testing.T) {
 		t.Fatalf("after separating: %+v", after)
 	}
 }
+
+func TestCLIKeepApart(t *testing.T) {
+	c := newCLI(t)
+	c.run("demo")
+	var a, b syncVisitor
+	c.mustJSON(&a, "visitor", "add", "--name", "Асель Ким", "--phone", "+7 701 000 11 22", "--consent", "contact")
+	c.mustJSON(&b, "visitor", "add", "--name", "Asel Kim", "--phone", "+7 701 000 11 22", "--consent", "contact")
+	var dups struct {
+		Groups []struct{ Records []struct{ ID string } }
+	}
+	c.mustJSON(&dups, "visitor", "duplicates")
+	n := len(dups.Groups)
+	c.mustJSON(&struct{}{}, "visitor", "apart", b.ID, a.ID)
+	c.mustJSON(&dups, "visitor", "duplicates")
+	if len(dups.Groups) != n-1 {
+		t.Fatalf("%d groups after keeping one apart, %d before", len(dups.Groups), n)
+	}
+}
