@@ -73,3 +73,13 @@ type PurgeStatus struct {
 
 // MaxRetentionDays bounds the retention setting.
 const MaxRetentionDays = 365
+
+// ReceiptCode is what HQ reads out for a bundle it imported (from a USB
+// stick, say): the first twelve hex digits of the file's SHA-256, in three
+// groups. Typed in on the laptop (data's ConfirmBundle) it confirms HQ has it.
+func ReceiptCode(sha256 string) string {
+	if len(sha256) < 12 {
+		return sha256
+	}
+	return sha256[:4] + "-" + sha256[4:8] + "-" + sha256[8:12]
+}

@@ -185,16 +185,6 @@ func (db *DB) PurgePersonalData(ctx context.Context) (int, error) {
 	return int(n), err
 }
 
-// ReceiptCode is what HQ reads out for a bundle it imported (from a USB
-// stick, say): the first twelve hex digits of the file's SHA-256, in three
-// groups. Typed in on the laptop (ConfirmBundle) it confirms HQ has it.
-func ReceiptCode(sha256 string) string {
-	if len(sha256) < 12 {
-		return sha256
-	}
-	return sha256[:4] + "-" + sha256[4:8] + "-" + sha256[8:12]
-}
-
 // ConfirmBundle records HQ's confirmation of a bundle from its receipt
 // code (ReceiptCode; dashes, spaces and case do not matter).
 func (db *DB) ConfirmBundle(ctx context.Context, code string) error {
@@ -215,7 +205,7 @@ func (db *DB) ConfirmBundle(ctx context.Context, code string) error {
 		return err
 	}
 	if len(hashes) != 1 {
-		return booth.Errorf(booth.ENOTFOUND, "No bundle of this laptop has the receipt code %s; check the code HQ gave.", ReceiptCode(b.String()))
+		return booth.Errorf(booth.ENOTFOUND, "No bundle of this laptop has the receipt code %s; check the code HQ gave.", booth.ReceiptCode(b.String()))
 	}
 	return db.AckBundle(ctx, hashes[0])
 }

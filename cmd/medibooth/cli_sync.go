@@ -79,11 +79,11 @@ func (m *Main) runSyncImport(ctx context.Context, args []string) error {
 			fmt.Fprintf(m.Stderr, "%s: %s\n", f, r.Reason)
 		case res.Decision == data.BundleAlreadyImported:
 			r.Decision, r.BundleImport = res.Decision, res
-			r.Receipt = data.ReceiptCode(res.SHA256)
+			r.Receipt = booth.ReceiptCode(res.SHA256)
 			fmt.Fprintf(&text, "%s: already imported (%s); nothing changed. Receipt code for the laptop: %s\n", f, res.Device, r.Receipt)
 		default:
 			r.Decision, r.BundleImport = res.Decision, res
-			r.Receipt = data.ReceiptCode(res.SHA256)
+			r.Receipt = booth.ReceiptCode(res.SHA256)
 			fmt.Fprintf(&text, "%s: imported from %s, %d rows, %d new or changed. Receipt code for the laptop: %s\n", f, res.Device, res.Rows, res.Changed, r.Receipt)
 		}
 		counts[r.Decision]++
