@@ -49,6 +49,11 @@ func TestScreenshots(t *testing.T) {
 		shot("settings")
 		act(u.showMeetings)
 		shot("meetings")
+		var dash *dashboard
+		act(func() { dash = u.openDashboard() })
+		eventually(t, "the dashboard's figures", func() bool { return dash != nil && dash.loaded })
+		shot("dashboard")
+		act(dash.stop)
 		act(u.lock)
 		signInAs(t, u, dentist.Name, "4826")
 		eventually(t, "the doctors' desk", func() bool { return u.doctor != nil })

@@ -414,6 +414,7 @@ func (u *App) staffBar() fyne.CanvasObject {
 		}))
 	}
 	buttons.Add(widget.NewButtonWithIcon(lang.L("B2B meetings"), theme.MailSendIcon(), u.showMeetings))
+	buttons.Add(widget.NewButtonWithIcon(lang.L("Dashboard"), theme.GridIcon(), u.showDashboard))
 	if u.may(booth.ActKiosk) {
 		buttons.Add(widget.NewButtonWithIcon(lang.L("Kiosk for visitors"), theme.ComputerIcon(), u.startKiosk))
 	}

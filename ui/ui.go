@@ -48,6 +48,7 @@ type Store interface {
 	syncStore
 	peopleStore
 	reportsStore
+	dashboardStore
 }
 
 // Config wires the screens to the rest of the app.
@@ -89,6 +90,9 @@ type App struct {
 	doctor   *doctorDesk // the doctors' desk, if shown
 	sync     *syncScreen
 	people   *peopleScreen
+	// dash is the dashboard in its own window (dashWin), if open.
+	dash    *dashboard
+	dashWin fyne.Window
 	// screen is the main screen chosen: "desk" (check-in) or "doctor".
 	screen string
 	// notesKey is the signed-in doctor's hospital key, once they opened
