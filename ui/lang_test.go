@@ -16,6 +16,7 @@ import (
 
 	"medibooth/assets"
 	"medibooth/booth"
+	"medibooth/booth/sheet"
 )
 
 // uiKeys returns every string literal passed to lang.L in this package's
@@ -81,6 +82,9 @@ func uiKeys(t *testing.T) []string {
 		keys[k] = true
 	}
 	keys["Choose a folder for the lead files."] = true
+	for _, k := range sheet.ReportKeys() {
+		keys[k] = true
+	}
 	keys["A receipt code has twelve digits and letters a–f, like 3f2a-91c0-7be4."] = true
 	keys["These records are already one person."] = true
 	var out []string

@@ -23,6 +23,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"medibooth/assets"
 	"medibooth/booth"
 	"medibooth/booth/label"
 	"medibooth/booth/sheet"
@@ -479,7 +480,8 @@ func (s *reportsScreen) writeReports(ctx context.Context, dir, base, code string
 	return out, nil
 }
 
-// render is the report in one format; the PDF summary in the language code.
+// render is the report in one format; the PDF summary and the workbook in
+// the language code.
 func (s *reportsScreen) render(r *booth.Report, ext, code string) ([]byte, error) {
 	var b bytes.Buffer
 	var err error
@@ -487,7 +489,7 @@ func (s *reportsScreen) render(r *booth.Report, ext, code string) ([]byte, error
 	case "pdf":
 		return label.ReportPDF(r, s.ev, code, label.ShippedFonts)
 	case "xlsx":
-		err = sheet.WriteReport(&b, r)
+		err = sheet.WriteReport(&b, r, func(k string) string { return assets.Translate(code, k) })
 	case "csv":
 		err = booth.WriteReportCSV(&b, r)
 	default:

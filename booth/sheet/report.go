@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"io"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -22,10 +23,66 @@ var sheetNames = map[string]string{
 	"consent_rates": "Consent rates",
 }
 
+// rowNames are the names of the report's fixed rows (totals, scan
+// decisions, visitor types and sources, recommendations, follow-up intents,
+// consent purposes) as the screens spell them, for translation.
+var rowNames = map[string]map[string]string{
+	"totals": {"visitors_unique": "Unique visitors", "registered": "Registered", "scans": "Scans", "consultations": "Consultations",
+		"patients_consulted": "Patients consulted", "meetings": "B2B meetings", "mous": "MOUs signed", "agencies": "Agencies"},
+	"scans_by_decision": {"admitted": "Admitted", "duplicate": "Already checked in", "rejected": "Rejected"},
+	"visitors_by_type":  {"patient": "Patient", "companion": "Companion", "agency": "Agency", "media": "Media", "other": "Other visitor"},
+	"visitors_by_source": {"walk-in": "Walk-in", "pre-registered": "Pre-registered", "kiosk": "Kiosk", "import": "Imported",
+		"badge": "Known from a badge"},
+	"visitors_by_language": {"ru": "Русский", "kk": "Қазақша", "en": "English", "ko": "한국어"},
+	"consultations_by_recommendation": {"tele-consultation": "Tele-consultation", "send-records": "Send medical records",
+		"quote": "Cost estimate", "treatment-visit": "Treatment visit to Korea", "none": "None"},
+	"consultations_by_follow_up": {"yes": "Yes", "maybe": "Maybe", "no": "No"},
+	"consent_rates": {"contact": "Contact", "health": "Health information", "provision": "Provision to hospitals",
+		"transfer": "Transfer abroad", "marketing": "News and offers"},
+}
+
+// ReportKeys lists the words of a workbook that t translates, for the
+// translation check.
+func ReportKeys() []string {
+	keys := []string{"Item", "Count", "Rate"}
+	for _, n := range sheetNames {
+		keys = append(keys, n)
+	}
+	for section, m := range rowNames {
+		if section == "visitors_by_language" {
+			continue
+		}
+		for _, n := range m {
+			keys = append(keys, n)
+		}
+	}
+	return keys
+}
+
+// sheetName makes a translated sheet name one Excel takes: at most 31
+// characters, none of : / \ ? * [ ].
+func sheetName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`:/\?*[]`, r) {
+			return '-'
+		}
+		return r
+	}, s)
+	if r := []rune(s); len(r) > 31 {
+		s = string(r[:31])
+	}
+	return s
+}
+
 // WriteReport writes the report as an Excel workbook: one sheet per
 // breakdown, a bold header row that stays in view, columns as wide as
-// their text, rates as percentages.
-func WriteReport(w io.Writer, r *booth.Report) error {
+// their text, rates as percentages. t translates sheet names, headers and
+// the fixed row names (nil leaves them in English); names typed at the fair
+// stay as they are.
+func WriteReport(w io.Writer, r *booth.Report, t func(string) string) error {
+	if t == nil {
+		t = func(s string) string { return s }
+	}
 	f := excelize.NewFile()
 	defer f.Close()
 	head, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "FFFFFF"},
@@ -39,9 +96,9 @@ func WriteReport(w io.Writer, r *booth.Report) error {
 	}
 	first := true
 	for _, s := range r.Sections() {
-		name := sheetNames[s.Name]
-		if name == "" {
-			name = s.Name
+		name := s.Name
+		if n := sheetNames[s.Name]; n != "" {
+			name = sheetName(t(n))
 		}
 		if first {
 			if err := f.SetSheetName("Sheet1", name); err != nil {
@@ -51,17 +108,24 @@ func WriteReport(w io.Writer, r *booth.Report) error {
 		} else if _, err := f.NewSheet(name); err != nil {
 			return err
 		}
-		valueHead := "Count"
+		valueHead := t("Count")
 		if s.Name == "consent_rates" {
-			valueHead = "Rate"
+			valueHead = t("Rate")
 		}
-		rows := [][]any{{"Item", valueHead}}
+		rows := [][]any{{t("Item"), valueHead}}
 		keyWidth := 10
 		for _, row := range s.Rows {
 			// A key is data (a name typed at the fair): it goes in as text,
 			// never as a formula.
-			rows = append(rows, []any{booth.SafeCell(row.Key), row.Value})
-			keyWidth = max(keyWidth, utf8.RuneCountInString(row.Key)+2)
+			key := row.Key
+			if n := rowNames[s.Name][key]; n != "" {
+				key = n
+				if s.Name != "visitors_by_language" {
+					key = t(n)
+				}
+			}
+			rows = append(rows, []any{booth.SafeCell(key), row.Value})
+			keyWidth = max(keyWidth, utf8.RuneCountInString(key)+2)
 		}
 		for i, row := range rows {
 			cell, _ := excelize.CoordinatesToCellName(1, i+1)
@@ -90,4 +154,15 @@ func WriteReport(w io.Writer, r *booth.Report) error {
 	}
 	_, err = f.WriteTo(w)
 	return err
+}
+
+// RowKey reads back the report key of a row of a workbook written with t
+// (the inverse of the fixed row names; other rows are their own key).
+func RowKey(section, name string, t func(string) string) string {
+	for k, n := range rowNames[section] {
+		if n == name || t(n) == name {
+			return k
+		}
+	}
+	return name
 }

@@ -103,7 +103,7 @@ func TestReportWorkbook(t *testing.T) {
 		ConsultationsByHospital: map[string]int{"경희대학교한방병원": 2, "=1+1": 1},
 		ConsentRates:            map[string]booth.ConsentRate{"health": {Given: 1, Of: 4, Rate: 0.25}}}
 	var b bytes.Buffer
-	if err := WriteReport(&b, r); err != nil {
+	if err := WriteReport(&b, r, nil); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&b)

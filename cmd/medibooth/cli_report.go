@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"medibooth/assets"
 	"medibooth/booth"
 	"medibooth/booth/label"
 	"medibooth/booth/sheet"
@@ -18,7 +19,7 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	fs := m.flags("report")
 	c := m.common(fs)
 	format := fs.String("format", "json", "json, csv, xlsx or pdf")
-	lang := fs.String("lang", "ko", "the language of the PDF summary: ko, en, ru or kk")
+	lang := fs.String("lang", "ko", "the language of the PDF summary and the Excel workbook: ko, en, ru or kk")
 	out := fs.String("out", "", "write to this file instead of standard output")
 	hosp := fs.String("hospital", "", "only this hospital's consultations and meetings")
 	if _, err := parse(fs, args, 0, 0); err != nil {
@@ -63,7 +64,7 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	case "csv":
 		err = booth.WriteReportCSV(&b, r)
 	case "xlsx":
-		err = sheet.WriteReport(&b, r)
+		err = sheet.WriteReport(&b, r, func(k string) string { return assets.Translate(*lang, k) })
 	case "pdf":
 		var ev *booth.Event
 		if ev, err = db.Event(ctx); err == nil {

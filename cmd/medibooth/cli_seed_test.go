@@ -20,7 +20,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"medibooth/assets"
 	"medibooth/booth"
+	"medibooth/booth/sheet"
 )
 
 // The seed event is the two-day health consultation in Almaty that the
@@ -1076,7 +1078,7 @@ func seedCompareSections(t *testing.T, what string, got map[string]map[string]fl
 
 func seedCheckXLSX(t *testing.T, hq *cli, out string, want seedReport) {
 	t.Helper()
-	seedReportFile(t, hq, out, "--format", "xlsx")
+	seedReportFile(t, hq, out, "--format", "xlsx", "--lang", "en")
 	f, err := excelize.OpenFile(out)
 	if err != nil {
 		t.Fatalf("Excel report: %v", err)
@@ -1113,10 +1115,24 @@ func seedCheckXLSX(t *testing.T, hq *cli, out string, want seedReport) {
 			if err != nil {
 				t.Fatalf("Excel sheet %q row %q: %v", name, r, err)
 			}
-			got[section][r[0]] = v
+			got[section][sheet.RowKey(section, r[0], func(k string) string { return assets.Translate("en", k) })] = v
 		}
 	}
 	seedCompareSections(t, "Excel", got, want, 1e-14)
+
+	// HQ's workbook in Korean: the same figures under Korean names.
+	ko := strings.TrimSuffix(out, ".xlsx") + "-ko.xlsx"
+	seedReportFile(t, hq, ko, "--format", "xlsx", "--lang", "ko")
+	k, err := excelize.OpenFile(ko)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Close()
+	rows, err := k.GetRows(k.GetSheetName(0))
+	if err != nil || k.GetSheetName(0) != "합계" || len(rows) < 2 || !slices.Equal(rows[0], []string{"항목", "수"}) ||
+		!slices.Equal(rows[1], []string{"순방문객", strconv.Itoa(want.VisitorsUnique)}) {
+		t.Errorf("Korean workbook: %q %q", k.GetSheetList(), rows)
+	}
 }
 
 // seedPage is a page object of a PDF; "/Type /Pages" is the page tree.
