@@ -29,8 +29,9 @@ func (u *App) showImport() {
 		u.importFile(r.URI().Name(), r)
 	}, u.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".xlsx", ".CSV", ".XLSX", ".txt"}))
-	d.Resize(fyne.NewSize(900, 600))
+	// A file dialog takes its size once shown.
 	d.Show()
+	d.Resize(fyne.NewSize(900, 600))
 }
 
 // importFile imports the visitor list in r (closed when done) and says

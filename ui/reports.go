@@ -295,8 +295,9 @@ func (s *reportsScreen) onChoose() {
 			}
 		}
 	}
-	d.Resize(fyne.NewSize(900, 600))
+	// A file dialog takes its size once shown.
 	d.Show()
+	d.Resize(fyne.NewSize(900, 600))
 }
 
 // reportsExpand reads a folder as typed: trimmed, "~" for the home folder,

@@ -196,8 +196,9 @@ func (s *syncScreen) onExport() {
 		}
 		s.exportTo(filepath.Join(dir.Path(), s.bundleName()))
 	}, s.app.win)
-	d.Resize(fyne.NewSize(900, 600))
+	// A file dialog takes its size once shown.
 	d.Show()
+	d.Resize(fyne.NewSize(900, 600))
 }
 
 // exportTo writes the bundle to path.
@@ -275,8 +276,9 @@ func (s *syncScreen) onImport() {
 		s.importFrom(r.URI().Name(), r)
 	}, s.app.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".bundle"}))
-	d.Resize(fyne.NewSize(900, 600))
+	// A file dialog takes its size once shown.
 	d.Show()
+	d.Resize(fyne.NewSize(900, 600))
 }
 
 // importFrom merges one bundle (closed when done).
