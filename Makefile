@@ -67,6 +67,7 @@ test: lint test-unit test-window
 bench: deps
 	$(GO) test -run '^$$' -bench 'Checkin|FindVisitors' -benchtime 2000x ./data/
 	$(GO) test -run '^$$' -bench 'Merge|SnapshotRoundTrip' -benchtime 1x -timeout 30m ./data/
+	$(GO) test -run '^$$' -bench 'ReportHQ' -benchtime 3x -timeout 30m ./data/
 	$(GO) test -run '^$$' -bench . ./booth/ ./booth/label/ ./booth/camera/
 	$(GO) test -run '^$$' -bench . -benchtime 100x ./booth/qr/
 
