@@ -107,9 +107,11 @@ func (db *DB) PurgeStatus(ctx context.Context) (*booth.PurgeStatus, error) {
 	if readyOK {
 		st.Ready = count(`SELECT count(*) FROM visitor v WHERE `+purgeable+` AND `+purgeCovered, me, readySeq)
 	}
-	covered := st.Ready
-	if anyOK && (!readyOK || anySeq > readySeq) {
-		covered = count(`SELECT count(*) FROM visitor v WHERE `+purgeable+` AND `+purgeCovered, me, anySeq)
+	// What HQ has: everything in a bundle it confirmed, and before any
+	// confirmation the visitors that came from HQ in the event package
+	// and were not touched here.
+	covered := count(`SELECT count(*) FROM visitor v WHERE `+purgeable+` AND `+purgeCovered, me, anySeq)
+	if anyOK {
 		if st.Waiting = covered - st.Ready; st.Waiting > 0 {
 			t := anyAt.Add(time.Duration(days) * 24 * time.Hour)
 			st.ReadyFrom = &t

@@ -28,6 +28,11 @@ func TestSyncScreenConfirmsAndPurges(t *testing.T) {
 		scan(u.desk, v.Code, fyne.KeyReturn)
 	}
 	eventually(t, "two check-ins", func() bool { return len(u.desk.recent) == 2 })
+	// The event package's visitors came from HQ: only the two checked in
+	// here are not at HQ yet.
+	if st, err := db.PurgeStatus(ctx); err != nil || st.NotAtHQ != 2 || st.Ready != 0 {
+		t.Fatalf("before any bundle: %+v %v", st, err)
+	}
 	before, err := db.Report(ctx, "")
 	if err != nil {
 		t.Fatal(err)
