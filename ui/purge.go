@@ -167,6 +167,7 @@ func (p *purgeBox) onPurge() {
 			p.purgeNow()
 		}
 	}, p.s.app.win)
+	d.SetConfirmImportance(widget.DangerImportance)
 	d.Resize(fyne.NewSize(520, 260))
 	d.Show()
 }
