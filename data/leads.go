@@ -85,8 +85,9 @@ func (db *DB) WriteLeadFiles(ctx context.Context, o booth.LeadOptions) ([]booth.
 		if err != nil {
 			return out, err
 		}
-		if err := writeAtomic(f.Path, b.Bytes()); err != nil {
-			return out, err
+		// Personal data: readable by this user only.
+		if err := booth.WriteFileAtomic(f.Path, b.Bytes(), 0o600); err != nil {
+			return out, booth.Errorf(booth.EINVALID, "Cannot write %s: %v.", f.Path, err)
 		}
 		detail := fmt.Sprintf("lead file %s: %d leads, %d consultations", filepath.Base(f.Path), f.Leads, f.Consultations)
 		if f.Notes {
@@ -200,30 +201,4 @@ func (db *DB) Leads(ctx context.Context, hospitalID string, key *booth.NotesKey)
 		}
 	}
 	return leads, nil
-}
-
-// writeAtomic writes a file whole or not at all: a temporary file beside
-// it, synced, then renamed over it.
-func writeAtomic(path string, b []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
-	if err != nil {
-		return booth.Errorf(booth.EINVALID, "Cannot write to %s: %v.", dir, err)
-	}
-	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(b)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return booth.Errorf(booth.EINVALID, "Cannot write %s: %v.", path, err)
-	}
-	syncDir(dir)
-	return nil
 }

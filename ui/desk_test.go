@@ -83,17 +83,27 @@ func newTestApp(t *testing.T) (*App, *data.DB, *booth.Demo) {
 		u = Create(a, Config{Store: db, LoadDemo: loadDemo(db), DeviceName: "Desk 1", Now: func() time.Time { return now }})
 		u.Window().Resize(fyne.NewSize(1280, 800))
 	})
-	t.Cleanup(func() {
-		act(func() {
-			if u.desk != nil {
-				u.desk.stop()
-			}
-			if u.kiosk != nil {
-				u.kiosk.stop()
-			}
-		})
-	})
+	t.Cleanup(func() { stopScreens(u) })
 	return u, db, demo
+}
+
+// stopScreens stops the background work of whatever screens u shows, so
+// that nothing of a finished test reads its closed database.
+func stopScreens(u *App) {
+	act(func() {
+		if u.desk != nil {
+			u.desk.stop()
+		}
+		if u.kiosk != nil {
+			u.kiosk.stop()
+		}
+		if u.doctor != nil {
+			u.doctor.stop()
+		}
+		if u.dash != nil {
+			u.dash.stop()
+		}
+	})
 }
 
 // createFirstAdmin fills the first-run screen that creates the administrator.

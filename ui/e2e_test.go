@@ -41,13 +41,7 @@ func joinedApp(t *testing.T, pkg []byte, name string) (*App, *data.DB) {
 		test.Type(u.setup.laptop, name)
 		u.setup.join(pkg)
 	})
-	t.Cleanup(func() {
-		act(func() {
-			if u.desk != nil {
-				u.desk.stop()
-			}
-		})
-	})
+	t.Cleanup(func() { stopScreens(u) })
 	signInAs(t, u, "Admin", testPIN)
 	eventually(t, name+"'s desk", func() bool { return u.desk != nil })
 	return u, db
@@ -124,13 +118,7 @@ func TestGUISyncThreeLaptopsAnyOrder(t *testing.T) {
 	dbB.PINCost, dbB.Now = cheapPINs, dbA.Now
 	var hqB *App
 	act(func() { hqB = Create(test.NewTempApp(t), Config{Store: dbB, DeviceName: "HQ copy", Now: dbA.Now}) })
-	t.Cleanup(func() {
-		act(func() {
-			if hqB.desk != nil {
-				hqB.desk.stop()
-			}
-		})
-	})
+	t.Cleanup(func() { stopScreens(hqB) })
 	signInAs(t, hqB, "Admin", testPIN)
 	before := reportJSON(t, dbA)
 	pkg, err := dbA.Package(ctx)

@@ -173,7 +173,7 @@ func TestB2BScreenshots(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	defer SetLanguage(DefaultLanguage)
+	defer act(func() { SetLanguage(DefaultLanguage) })
 	u, _, s := openTestMeetings(t)
 	act(func() { s.firm.SetSelected("Seoul Medi Bridge") })
 	for _, m := range []struct{ agency, city, outcome, when string }{
@@ -196,7 +196,7 @@ func TestB2BScreenshots(t *testing.T) {
 		eventually(t, "saved", func() bool { return len(s.meetings) == n })
 	}
 	for _, code := range []string{"ru", "ko", "kk"} {
-		SetLanguage(code)
+		act(func() { SetLanguage(code) })
 		addPendingTranslations(t, "/tmp/tr/b2b.json", code)
 		var shot *meetingsScreen
 		act(func() { shot = u.openMeetings() })

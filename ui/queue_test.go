@@ -313,8 +313,9 @@ func TestSendToHospitalFromDesk(t *testing.T) {
 }
 
 func TestWaitingSummaryText(t *testing.T) {
-	SetLanguage("en")
-	t.Cleanup(func() { SetLanguage(DefaultLanguage) })
+	// The language changes under the lock screens' background work takes.
+	act(func() { SetLanguage("en") })
+	t.Cleanup(func() { act(func() { SetLanguage(DefaultLanguage) }) })
 	now := eventTime
 	w := newWaitingSummary()
 	w.show([]booth.QueueCount{

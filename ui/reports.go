@@ -501,28 +501,9 @@ func (s *reportsScreen) render(r *booth.Report, ext, code string) ([]byte, error
 	return b.Bytes(), err
 }
 
-// reportsWriteFile writes a file whole or not at all: a temporary file
-// beside it, synced, then renamed over it.
+// reportsWriteFile writes a file whole or not at all.
 func reportsWriteFile(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return &reportsFileError{path, err}
-	}
-	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(b)
-	if err == nil {
-		err = tmp.Chmod(0o644)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
+	if err := booth.WriteFileAtomic(path, b, 0o644); err != nil {
 		return &reportsFileError{path, err}
 	}
 	return nil

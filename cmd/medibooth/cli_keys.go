@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"medibooth/booth"
@@ -139,31 +138,9 @@ func readLimited(path string, max int64) ([]byte, error) {
 	return b, nil
 }
 
-// writeFileAtomic writes a file next to its final name, syncs it and renames
-// it into place, so a crash never leaves half a file under that name.
+// writeFileAtomic writes a file whole or not at all (booth.WriteFileAtomic).
 func writeFileAtomic(path string, b []byte, perm os.FileMode) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
-	if err != nil {
-		return booth.Errorf(booth.EINVALID, "Cannot write to %s: %v.", dir, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return booth.Errorf(booth.EINVALID, "Cannot write %s: %v.", path, err)
-	}
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return booth.Errorf(booth.EINVALID, "Cannot write %s: %v.", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := booth.WriteFileAtomic(path, b, perm); err != nil {
 		return booth.Errorf(booth.EINVALID, "Cannot write %s: %v.", path, err)
 	}
 	return nil
