@@ -133,6 +133,8 @@ func Create(a fyne.App, cfg Config) *App {
 	SetLanguage(a.Preferences().StringWithFallback(prefLanguage, DefaultLanguage))
 	a.Settings().SetTheme(newTheme())
 	u := &App{cfg: cfg, fyne: a, win: a.NewWindow("medibooth")}
+	// Closing the desk ends the app, the dashboard's window with it.
+	u.win.SetMaster()
 	u.win.Resize(fyne.NewSize(1280, 800))
 	u.idle.last = cfg.Now()
 	u.show()
