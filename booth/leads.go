@@ -87,7 +87,7 @@ func LeadTable(leads []Lead, withNotes bool, t func(string) string) [][]string {
 			year = strconv.Itoa(v.BirthYear)
 		}
 		who := []string{v.Code, v.Name, v.NameLatin, v.Phone, v.Email, v.Messenger, t(visitorTypeNames[v.Type]),
-			v.Lang, v.Country, v.City, year, strings.Join(l.Interests, ", ")}
+			languageNames[v.Lang], v.Country, v.City, year, strings.Join(l.Interests, ", ")}
 		if len(l.Consultations) == 0 {
 			out = append(out, pad(who, len(cols)))
 			continue
@@ -103,6 +103,10 @@ func LeadTable(leads []Lead, withNotes bool, t func(string) string) [][]string {
 	}
 	return out
 }
+
+// languageNames name a visitor's language in that language, as the
+// language switch does.
+var languageNames = map[string]string{"ru": "Русский", "kk": "Қазақша", "en": "English", "ko": "한국어"}
 
 // visitorTypeNames are the visitor types as the screens name them.
 var visitorTypeNames = map[VisitorType]string{

@@ -230,7 +230,7 @@ func TestLeadFilesAsCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rows[0][1] != "Имя" || len(rows) != 3 || !strings.Contains(flat(rows), "Бауыржан Сейітов") {
+	if rows[0][1] != "Имя" || len(rows) != 3 || !strings.Contains(flat(rows), "Бауыржан Сейітов") || rows[1][7] != "Русский" {
 		t.Errorf("csv %q", rows)
 	}
 	if _, err := l.db.WriteLeadFiles(context.Background(), booth.LeadOptions{Dir: dir, Format: "pdf"}); err == nil {
