@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"strings"
 	"time"
 
 	"medibooth/booth"
+	"medibooth/data"
 )
 
 func (m *Main) runConsultAdd(ctx context.Context, args []string) error {
@@ -64,40 +66,22 @@ func (m *Main) runConsultAdd(ctx context.Context, args []string) error {
 func (m *Main) runConsultList(ctx context.Context, args []string) error {
 	fs := m.flags("consult list")
 	c := m.common(fs)
-	hosp := fs.String("hospital", "", "the hospital (id or part of the name)")
+	notes := newNotesFlags(fs, "the hospital (id or part of the name)", "read the hospital's passphrase from standard input and show the notes")
 	visitor := fs.String("visitor", "", "only this visitor's consultations")
-	pass := fs.Bool("passphrase-stdin", false, "read the hospital's passphrase from standard input and show the notes")
 	if _, err := parse(fs, args, 0, 0); err != nil {
 		return err
 	}
-	if *pass && *hosp == "" {
-		return usagef("--passphrase-stdin opens one hospital's notes; name it with --hospital.")
-	}
-	var passphrase string
-	if *pass {
-		var err error
-		if passphrase, err = m.readSecret("passphrase"); err != nil {
-			return err
-		}
+	if err := notes.read(m); err != nil {
+		return err
 	}
 	db, err := m.open(c)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	orgID := ""
-	if *hosp != "" {
-		org, err := db.FindOrg(ctx, *hosp)
-		if err != nil {
-			return err
-		}
-		orgID = org.ID
-	}
-	var key *booth.NotesKey
-	if *pass {
-		if key, err = db.UnlockHospital(ctx, orgID, passphrase); err != nil {
-			return unlockError(err)
-		}
+	orgID, key, err := notes.open(ctx, db)
+	if err != nil {
+		return err
 	}
 	list, err := db.Consultations(ctx, *visitor, orgID)
 	if err != nil {
@@ -165,6 +149,51 @@ func (m *Main) runOrgKey(ctx context.Context, args []string) error {
 }
 
 // unlockError says a wrong passphrase or a lockout in one sentence.
+// notesFlags are --hospital and --passphrase-stdin: one hospital, whose
+// notes open with the passphrase read from standard input.
+type notesFlags struct {
+	hosp       *string
+	pass       *bool
+	passphrase string
+}
+
+func newNotesFlags(fs *flag.FlagSet, hospUsage, passUsage string) *notesFlags {
+	return &notesFlags{hosp: fs.String("hospital", "", hospUsage), pass: fs.Bool("passphrase-stdin", false, passUsage)}
+}
+
+// read checks the two go together and reads the passphrase, after parsing.
+func (n *notesFlags) read(m *Main) error {
+	if !*n.pass {
+		return nil
+	}
+	if *n.hosp == "" {
+		return usagef("--passphrase-stdin opens one hospital's notes; name it with --hospital.")
+	}
+	var err error
+	n.passphrase, err = m.readSecret("passphrase")
+	return err
+}
+
+// open finds the hospital named ("" for none) and, with a passphrase,
+// opens its notes key.
+func (n *notesFlags) open(ctx context.Context, db *data.DB) (string, *booth.NotesKey, error) {
+	if *n.hosp == "" {
+		return "", nil, nil
+	}
+	org, err := db.FindOrg(ctx, *n.hosp)
+	if err != nil {
+		return "", nil, err
+	}
+	if !*n.pass {
+		return org.ID, nil, nil
+	}
+	key, err := db.UnlockHospital(ctx, org.ID, n.passphrase)
+	if err != nil {
+		return "", nil, unlockError(err)
+	}
+	return org.ID, key, nil
+}
+
 func unlockError(err error) error {
 	if se, ok := err.(*booth.SignInError); ok {
 		if !se.LockedUntil.IsZero() {

@@ -93,8 +93,7 @@ func (m *Main) runLeads(ctx context.Context, args []string) error {
 	out := fs.String("out", "", "the folder the files go to")
 	format := fs.String("format", "xlsx", "xlsx or csv")
 	lang := fs.String("lang", "ko", "the language of the column headers: ko, en, ru or kk")
-	hosp := fs.String("hospital", "", "only this hospital's file")
-	pass := fs.Bool("passphrase-stdin", false, "read the hospital's passphrase from standard input: its file carries the note text")
+	notes := newNotesFlags(fs, "only this hospital's file", "read the hospital's passphrase from standard input: its file carries the note text")
 	if _, err := parse(fs, args, 0, 0); err != nil {
 		return err
 	}
@@ -104,15 +103,8 @@ func (m *Main) runLeads(ctx context.Context, args []string) error {
 	if *format != "xlsx" && *format != "csv" {
 		return usagef("--format is xlsx or csv, not %q.", *format)
 	}
-	if *pass && *hosp == "" {
-		return usagef("--passphrase-stdin opens one hospital's notes; name it with --hospital.")
-	}
-	var passphrase string
-	if *pass {
-		var err error
-		if passphrase, err = m.readSecret("passphrase"); err != nil {
-			return err
-		}
+	if err := notes.read(m); err != nil {
+		return err
 	}
 	db, err := m.open(c)
 	if err != nil {
@@ -120,19 +112,12 @@ func (m *Main) runLeads(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	o := booth.LeadOptions{Dir: *out, Format: *format, Lang: *lang}
-	if *hosp != "" {
-		org, err := db.FindOrg(ctx, *hosp)
-		if err != nil {
-			return err
-		}
-		o.HospitalID = org.ID
-		if *pass {
-			key, err := db.UnlockHospital(ctx, org.ID, passphrase)
-			if err != nil {
-				return unlockError(err)
-			}
-			o.Keys = map[string]*booth.NotesKey{org.ID: key}
-		}
+	var key *booth.NotesKey
+	if o.HospitalID, key, err = notes.open(ctx, db); err != nil {
+		return err
+	}
+	if key != nil {
+		o.Keys = map[string]*booth.NotesKey{o.HospitalID: key}
 	}
 	files, err := db.WriteLeadFiles(ctx, o)
 	if err != nil {
