@@ -16,6 +16,10 @@ const (
 	ENOTFOUND = "notfound" // the thing asked for does not exist
 	ECONFLICT = "conflict" // the thing exists already, or the state forbids it
 	EINTERNAL = "internal" // a bug or a failing disk
+	// EUNAVAILABLE: the storage cannot take a write now (a full disk,
+	// read-only media); nothing was saved, nothing earlier was lost, and
+	// the same action succeeds once the cause is gone.
+	EUNAVAILABLE = "unavailable"
 )
 
 // Error is a domain error: a code for programs and one clear sentence for people.

@@ -48,14 +48,18 @@ type DB struct {
 	// booth.DefaultPassphraseCost. Tests make it cheap.
 	PassphraseCost booth.PassphraseCost
 
-	w *sql.DB // the one writer connection
+	w *sql.DB // the one writer connection; nil when opened read-only
 	r *sql.DB // readers
 
-	mu     sync.Mutex
-	device booth.Device
-	event  *booth.Event    // cached once known
-	keys   booth.EventKeys // badge keys, cached once known
-	seq    atomic.Int64
+	mu       sync.Mutex
+	device   booth.Device
+	event    *booth.Event    // cached once known
+	keys     booth.EventKeys // badge keys, cached once known
+	readOnly bool
+	seq      atomic.Int64
+	// dataVersion is the writer connection's PRAGMA data_version when seq
+	// was last known to be the highest stored; -1 before that.
+	dataVersion atomic.Int64
 	// merged counts bundles merged in (Changes).
 	merged atomic.Int64
 
@@ -68,13 +72,34 @@ type DB struct {
 // medibooth database, or that a newer medibooth wrote, is refused with one
 // clear sentence and left untouched.
 func Open(path string) (*DB, error) {
-	if err := checkFile(path); err != nil {
+	mode, err := checkFile(path)
+	if err != nil {
 		return nil, err
 	}
+	if mode == "" {
+		db, err := openWritable(path)
+		if err == nil || !IsStorage(err) {
+			return db, err
+		}
+		// A full disk or read-only media: reading still works.
+		if mode, _ = readMode(path); mode == "" {
+			return nil, err
+		}
+	}
+	return openReadOnly(path, mode)
+}
+
+// openWritable opens the database for reading and writing, creating and
+// migrating it as needed.
+func openWritable(path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		if se := storageErr(err, filepath.Dir(path)); IsStorage(se) {
+			return nil, se
+		}
 		return nil, booth.Errorf(booth.EINVALID, "Cannot create the data folder %s: %v.", filepath.Dir(path), err)
 	}
 	db := &DB{Path: path, Now: booth.Now}
+	db.dataVersion.Store(-1)
 	var err error
 	if db.w, err = sql.Open("sqlite", dsn(path, true)); err != nil {
 		return nil, err
@@ -88,18 +113,49 @@ func Open(path string) (*DB, error) {
 	db.r.SetMaxOpenConns(4)
 	if err := db.migrate(context.Background()); err != nil {
 		db.Close()
-		return nil, err
+		return nil, db.storageErr(err)
 	}
 	if err := db.ensureDevice(context.Background()); err != nil {
 		db.Close()
-		return nil, err
+		return nil, db.storageErr(err)
 	}
 	if err := db.ensureEventKeys(context.Background()); err != nil {
 		db.Close()
-		return nil, err
+		return nil, db.storageErr(err)
 	}
 	return db, nil
 }
+
+// openReadOnly opens a database that cannot be written now — its disk is
+// full or its folder read-only — for reading: reports, searches and
+// exports work, every write says why it was not saved (ErrReadOnly).
+func openReadOnly(path, mode string) (*DB, error) {
+	db := &DB{Path: path, Now: booth.Now, readOnly: true}
+	db.dataVersion.Store(-1)
+	var err error
+	if db.r, err = sql.Open("sqlite", readerDSN(path, mode)); err != nil {
+		return nil, err
+	}
+	// The exclusive and immutable ways hold the file for one connection.
+	db.r.SetMaxOpenConns(1)
+	ctx := context.Background()
+	var id string
+	if err := db.r.QueryRowContext(ctx, `SELECT value FROM local WHERE key = 'device_id'`).Scan(&id); err != nil {
+		db.Close()
+		return nil, booth.Errorf(booth.EINVALID, "%s cannot be read: it is on a full or read-only disk and was never opened by medibooth; it was left untouched.", filepath.Base(path))
+	}
+	d, err := readDevice(ctx, db.r, id)
+	if err != nil {
+		db.Close()
+		return nil, db.storageErr(err)
+	}
+	db.device = *d
+	return db, nil
+}
+
+// ReadOnly reports whether the database was opened for reading only,
+// because its disk is full or its folder cannot be written.
+func (db *DB) ReadOnly() bool { return db.readOnly }
 
 // OpenDir opens the database inside the data directory dir.
 func OpenDir(dir string) (*DB, error) { return Open(filepath.Join(dir, FileName)) }
@@ -148,41 +204,94 @@ func dsn(path string, writer bool) string {
 
 // checkFile refuses a file that is not a medibooth database, or one written
 // by a newer version, before SQLite may change it (setting WAL mode alone
-// would rewrite its header).
-func checkFile(path string) error {
+// would rewrite its header). It returns "" when the file is new or can be
+// read the normal way, else the reader mode that reads it (see readMode).
+func checkFile(path string) (string, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil
+		return "", nil
 	} else if err != nil {
-		return booth.Errorf(booth.EINVALID, "Cannot read %s: %v.", path, err)
+		if se := storageErr(err, filepath.Dir(path)); IsStorage(se) {
+			return "", booth.Errorf(booth.EINVALID, "Cannot read %s: no permission to read it; it was left untouched.", filepath.Base(path))
+		}
+		return "", booth.Errorf(booth.EINVALID, "Cannot read %s: %v.", path, err)
 	}
 	hdr := make([]byte, 100)
 	n, err := io.ReadFull(f, hdr)
 	f.Close()
 	if n == 0 {
-		return nil // an empty file becomes a new database
+		return "", nil // an empty file becomes a new database
 	} else if err != nil || string(hdr[:16]) != "SQLite format 3\x00" {
-		return booth.Errorf(booth.EINVALID, "%s is not a medibooth database; it was left untouched.", path)
+		return "", booth.Errorf(booth.EINVALID, "%s is not a medibooth database; it was left untouched.", path)
 	}
-	ro, err := sql.Open("sqlite", (&url.URL{Scheme: "file", Opaque: (&url.URL{Path: path}).EscapedPath()}).String()+"?mode=ro&_pragma=query_only(1)&_pragma=busy_timeout(5000)")
+	var appID, version, tables int
+	var mode string
+	var qerr error
+	for _, mode = range readerModes {
+		if qerr = probe(path, mode, &appID, &version, &tables); qerr == nil || !IsStorage(storageErr(qerr, filepath.Dir(path))) {
+			break
+		}
+	}
+	if qerr != nil {
+		if se := storageErr(qerr, filepath.Dir(path)); IsStorage(se) {
+			return "", se
+		}
+		return "", booth.Errorf(booth.EINVALID, "%s is not a readable medibooth database (%v); it was left untouched.", path, qerr)
+	}
+	if appID != ApplicationID && !(appID == 0 && tables == 0) {
+		return "", booth.Errorf(booth.EINVALID, "%s is a SQLite file of another program, not a medibooth database; it was left untouched.", path)
+	}
+	if n := len(migrations()); version > n {
+		return "", booth.Errorf(booth.EINVALID, "%s was written by a newer medibooth (schema %d; this one knows %d). Update medibooth to open it.", path, version, n)
+	}
+	return mode, nil
+}
+
+// readerModes are the ways a database is read, tried in order: the normal
+// one; "exclusive", which keeps the log's index in memory and so needs no
+// -shm file that a full disk cannot grow; and "immutable", for a folder no
+// -shm file can be made in (read-only media: nothing can write the file
+// there, so nothing changes under the reader).
+var readerModes = []string{"", "exclusive", "immutable"}
+
+// readMode is the first reader mode after the normal one that reads path.
+func readMode(path string) (string, error) {
+	var a, b, c int
+	var err error
+	for _, mode := range readerModes[1:] {
+		if err = probe(path, mode, &a, &b, &c); err == nil {
+			return mode, nil
+		}
+	}
+	return "", err
+}
+
+// probe reads the file's identity with a reader of mode.
+func probe(path, mode string, appID, version, tables *int) error {
+	ro, err := sql.Open("sqlite", readerDSN(path, mode))
 	if err != nil {
 		return err
 	}
 	defer ro.Close()
-	var appID, version, tables int
-	err = ro.QueryRow(`SELECT (SELECT application_id FROM pragma_application_id),
+	return ro.QueryRow(`SELECT (SELECT application_id FROM pragma_application_id),
 		(SELECT user_version FROM pragma_user_version),
-		(SELECT count(*) FROM sqlite_schema)`).Scan(&appID, &version, &tables)
-	if err != nil {
-		return booth.Errorf(booth.EINVALID, "%s is not a readable medibooth database (%v); it was left untouched.", path, err)
+		(SELECT count(*) FROM sqlite_schema)`).Scan(appID, version, tables)
+}
+
+// readerDSN opens path read-only in a reader mode (see readerModes).
+func readerDSN(path, mode string) string {
+	u := url.URL{Scheme: "file", Opaque: (&url.URL{Path: path}).EscapedPath()}
+	q := url.Values{}
+	q.Set("mode", "ro")
+	switch mode {
+	case "exclusive":
+		q.Add("_pragma", "locking_mode(EXCLUSIVE)")
+	case "immutable":
+		q.Set("immutable", "1")
 	}
-	if appID != ApplicationID && !(appID == 0 && tables == 0) {
-		return booth.Errorf(booth.EINVALID, "%s is a SQLite file of another program, not a medibooth database; it was left untouched.", path)
-	}
-	if n := len(migrations()); version > n {
-		return booth.Errorf(booth.EINVALID, "%s was written by a newer medibooth (schema %d; this one knows %d). Update medibooth to open it.", path, version, n)
-	}
-	return nil
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "query_only(1)")
+	return u.String() + "?" + q.Encode()
 }
 
 type migration struct {
@@ -356,16 +465,35 @@ var seqTables = []string{"event", "org", "department", "staff", "visitor", "cons
 
 // loadSeq starts this device's write sequence after the highest one stored.
 func (db *DB) loadSeq(ctx context.Context, q querier) error {
+	max, err := db.storedSeq(ctx, q)
+	if err != nil {
+		return err
+	}
+	db.seq.Store(max)
+	return nil
+}
+
+// raiseSeqFromStore lifts the write sequence to the highest one stored, never
+// lowering it (numbers of this process's rolled-back writes stay used).
+func (db *DB) raiseSeqFromStore(ctx context.Context, q querier) error {
+	max, err := db.storedSeq(ctx, q)
+	if err != nil {
+		return err
+	}
+	for cur := db.seq.Load(); max > cur && !db.seq.CompareAndSwap(cur, max); cur = db.seq.Load() {
+	}
+	return nil
+}
+
+// storedSeq is this device's highest write sequence in the database.
+func (db *DB) storedSeq(ctx context.Context, q querier) (int64, error) {
 	var parts []string
 	for _, t := range seqTables {
 		parts = append(parts, fmt.Sprintf("SELECT max(seq) AS m FROM %s WHERE device_id = ?1", t))
 	}
 	var max sql.NullInt64
-	if err := q.QueryRowContext(ctx, "SELECT max(m) FROM ("+strings.Join(parts, " UNION ALL ")+")", db.device.ID).Scan(&max); err != nil {
-		return err
-	}
-	db.seq.Store(max.Int64)
-	return nil
+	err := q.QueryRowContext(ctx, "SELECT max(m) FROM ("+strings.Join(parts, " UNION ALL ")+")", db.Device().ID).Scan(&max)
+	return max.Int64, err
 }
 
 // SetDeviceName renames this laptop (shown in "already checked in on …").
@@ -374,7 +502,7 @@ func (db *DB) SetDeviceName(ctx context.Context, name string) error {
 	if name == "" || len([]rune(name)) > 60 {
 		return booth.Errorf(booth.EINVALID, "A laptop name needs 1 to 60 letters.")
 	}
-	if _, err := db.w.ExecContext(ctx, `UPDATE device SET name = ? WHERE id = ?`, name, db.Device().ID); err != nil {
+	if _, err := db.exec(ctx, `UPDATE device SET name = ? WHERE id = ?`, name, db.Device().ID); err != nil {
 		return err
 	}
 	db.mu.Lock()
@@ -400,11 +528,36 @@ func readDevice(ctx context.Context, q querier, id string) (*booth.Device, error
 }
 
 // nextSeq returns this device's next write sequence number; with time and
-// device id it orders edits deterministically when laptops are merged. It
-// lives in memory (one process writes a database) and starts after the
-// highest stored value, so it only grows; numbers of rolled-back writes are
-// simply skipped.
+// device id it orders edits deterministically when laptops are merged, and
+// a bundle's highest number tells which writes HQ holds (purging relies on
+// it). It must only be called inside a transaction from begin.
+//
+// Several processes may write one database — the desk's window is open all
+// day while a CLI command checks a visitor in or exports a bundle — and
+// people expect both to work, so a second writer is not refused. Instead
+// the counter is kept right under SQLite's write lock: begin compares the
+// writer connection's PRAGMA data_version, which changes exactly when
+// another connection committed, and reloads the highest stored sequence
+// when it moved. Every number is thus above every number committed before
+// by any process; numbers of rolled-back writes are simply skipped.
 func (db *DB) nextSeq() int64 { return db.seq.Add(1) }
+
+// syncSeq reloads the write sequence inside tx (which holds the write lock)
+// when another connection committed since this one last looked.
+func (db *DB) syncSeq(ctx context.Context, tx *sql.Tx) error {
+	var v int64
+	if err := tx.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
+		return err
+	}
+	if db.dataVersion.Load() == v {
+		return nil
+	}
+	if err := db.raiseSeqFromStore(ctx, tx); err != nil {
+		return err
+	}
+	db.dataVersion.Store(v)
+	return nil
+}
 
 // Changes grows whenever this process writes: a record made or edited here,
 // a bundle merged. Screens showing live figures poll it and read the

@@ -222,9 +222,12 @@ func (db *DB) MergeSnapshot(ctx context.Context, path string) (MergeResult, erro
 	if hooks == nil {
 		hooks = &mergeHooks{}
 	}
+	if db.w == nil {
+		return MergeResult{}, ErrReadOnly
+	}
 	conn, err := db.w.Conn(ctx)
 	if err != nil {
-		return MergeResult{}, err
+		return MergeResult{}, db.storageErr(err)
 	}
 	defer conn.Close()
 	// Two settings of the connection, put back afterwards: trusted_schema
@@ -257,19 +260,22 @@ func (db *DB) MergeSnapshot(ctx context.Context, path string) (MergeResult, erro
 	}
 	tx, err := conn.BeginTx(ctx, nil) // IMMEDIATE: the writer's DSN sets _txlock
 	if err != nil {
-		return MergeResult{}, err
+		return MergeResult{}, db.storageErr(err)
 	}
 	defer tx.Rollback()
-	m := &merger{ctx: ctx, tx: &wtx{Tx: tx, stmts: map[string]*sql.Stmt{}}, db: db, hooks: hooks, event: ev,
+	if err := db.syncSeq(ctx, tx); err != nil {
+		return MergeResult{}, db.storageErr(err)
+	}
+	m := &merger{ctx: ctx, tx: &wtx{Tx: tx, stmts: map[string]*sql.Stmt{}, db: db}, db: db, hooks: hooks, event: ev,
 		res: MergeResult{Tables: map[string]int{}}, mapped: map[string]bool{}}
 	if err := m.run(); err != nil {
-		return MergeResult{}, mergeError(err)
+		return MergeResult{}, mergeError(db.storageErr(err))
 	}
 	if err := tx.Commit(); err != nil {
 		// A failed COMMIT (a deferred foreign key) leaves the transaction
 		// open on the connection; end it before the connection is reused.
 		conn.ExecContext(context.Background(), `ROLLBACK`)
-		return MergeResult{}, mergeError(err)
+		return MergeResult{}, mergeError(db.storageErr(err))
 	}
 	db.mu.Lock()
 	db.event = nil // its fields may have changed
@@ -279,7 +285,7 @@ func (db *DB) MergeSnapshot(ctx context.Context, path string) (MergeResult, erro
 
 // mergeError turns a constraint a snapshot's rows break into one sentence.
 func mergeError(err error) error {
-	if booth.ErrorCode(err) != booth.EINTERNAL {
+	if IsStorage(err) || booth.ErrorCode(err) != booth.EINTERNAL {
 		return err
 	}
 	msg := err.Error()

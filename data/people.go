@@ -72,7 +72,7 @@ func (db *DB) KeepApart(ctx context.Context, ids []string) error {
 	for i, id := range ids {
 		rs[i].ID = id
 	}
-	_, err := db.w.ExecContext(ctx, `INSERT OR IGNORE INTO local (key, value) VALUES (?, ?)`, apartKey(rs), booth.FormatTime(db.Now()))
+	_, err := db.exec(ctx, `INSERT OR IGNORE INTO local (key, value) VALUES (?, ?)`, apartKey(rs), booth.FormatTime(db.Now()))
 	return err
 }
 

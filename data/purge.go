@@ -40,7 +40,7 @@ func (db *DB) SetRetentionDays(ctx context.Context, days int) error {
 	if days < 0 || days > booth.MaxRetentionDays {
 		return booth.Errorf(booth.EINVALID, "Keep personal data 0 to %d days after HQ has it.", booth.MaxRetentionDays)
 	}
-	_, err := db.w.ExecContext(ctx, `INSERT INTO local (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+	_, err := db.exec(ctx, `INSERT INTO local (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
 		retentionKey, strconv.Itoa(days))
 	return err
 }

@@ -57,7 +57,9 @@ func (db *DB) Checkin(ctx context.Context, req booth.CheckinRequest) (*booth.Sca
 		}
 	}
 	dev := db.Device()
-
+	if db.w == nil {
+		return nil, ErrReadOnly
+	}
 	st, err := db.checkinStmts()
 	if err != nil {
 		return nil, err

@@ -517,7 +517,7 @@ func (db *DB) ImportBundle(ctx context.Context, r io.Reader) (*BundleImport, err
 	db.merged.Add(1)
 	// Recorded after the merge's own transaction: were it lost, importing
 	// the file again would merge nothing new.
-	_, err = db.w.ExecContext(ctx, `INSERT OR IGNORE INTO bundle_import (hash, device_id, device_name, made_at, imported_at, rows, changed)
+	_, err = db.exec(ctx, `INSERT OR IGNORE INTO bundle_import (hash, device_id, device_name, made_at, imported_at, rows, changed)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, res.SHA256, m.DeviceID, m.Device, booth.FormatTime(m.MadeAt), booth.FormatTime(db.Now()), res.Rows, res.Changed)
 	return res, err
 }
@@ -565,7 +565,7 @@ func (db *DB) SyncStatus(ctx context.Context) (*SyncStatus, error) {
 // AckBundle records that HQ confirmed it holds the bundle this laptop made
 // whose file hashes to hash (HQ's server answers a push with it).
 func (db *DB) AckBundle(ctx context.Context, hash string) error {
-	r, err := db.w.ExecContext(ctx, `UPDATE bundle_export SET acked_at = ? WHERE hash = ? AND acked_at = ''`, booth.FormatTime(db.Now()), hash)
+	r, err := db.exec(ctx, `UPDATE bundle_export SET acked_at = ? WHERE hash = ? AND acked_at = ''`, booth.FormatTime(db.Now()), hash)
 	if err != nil {
 		return err
 	}

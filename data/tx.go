@@ -14,17 +14,31 @@ import (
 type wtx struct {
 	*sql.Tx
 	stmts map[string]*sql.Stmt
+	db    *DB
 }
 
 // begin starts an IMMEDIATE write transaction (the writer's DSN sets
-// _txlock=immediate) on the one writer connection.
+// _txlock=immediate) on the one writer connection. Holding SQLite's write
+// lock, it brings this device's write sequence up to what other processes
+// committed meanwhile (see nextSeq).
 func (db *DB) begin(ctx context.Context) (*wtx, error) {
+	if db.w == nil {
+		return nil, ErrReadOnly
+	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, err
+		return nil, db.storageErr(err)
 	}
-	return &wtx{Tx: tx, stmts: map[string]*sql.Stmt{}}, nil
+	if err := db.syncSeq(ctx, tx); err != nil {
+		tx.Rollback()
+		return nil, db.storageErr(err)
+	}
+	return &wtx{Tx: tx, stmts: map[string]*sql.Stmt{}, db: db}, nil
 }
+
+// Commit commits; a disk that refuses the write gets its sentence (the
+// transaction is then rolled back by SQLite: nothing of it is kept).
+func (t *wtx) Commit() error { return t.db.storageErr(t.Tx.Commit()) }
 
 func (t *wtx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if s, ok := t.stmts[query]; ok {
@@ -42,9 +56,10 @@ func (t *wtx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 func (t *wtx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	s, err := t.stmt(ctx, query)
 	if err != nil {
-		return nil, err
+		return nil, t.db.storageErr(err)
 	}
-	return s.ExecContext(ctx, args...)
+	r, err := s.ExecContext(ctx, args...)
+	return r, t.db.storageErr(err)
 }
 
 // QueryRowContext runs a prepared-once query for one row.
@@ -97,4 +112,14 @@ func scanScanRow(rows *sql.Rows) (booth.Scan, error) {
 		return booth.Scan{}, err
 	}
 	return *s, nil
+}
+
+// exec runs one statement on the writer outside a transaction of begin's
+// (settings and bookkeeping that carry no write sequence).
+func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if db.w == nil {
+		return nil, ErrReadOnly
+	}
+	r, err := db.w.ExecContext(ctx, query, args...)
+	return r, db.storageErr(err)
 }
