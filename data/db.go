@@ -98,6 +98,7 @@ func openWritable(path string) (*DB, error) {
 		}
 		return nil, booth.Errorf(booth.EINVALID, "Cannot create the data folder %s: %v.", filepath.Dir(path), err)
 	}
+	RemoveLeftovers(path)
 	db := &DB{Path: path, Now: booth.Now}
 	db.dataVersion.Store(-1)
 	var err error
@@ -142,7 +143,7 @@ func openReadOnly(path, mode string) (*DB, error) {
 	var id string
 	if err := db.r.QueryRowContext(ctx, `SELECT value FROM local WHERE key = 'device_id'`).Scan(&id); err != nil {
 		db.Close()
-		return nil, booth.Errorf(booth.EINVALID, "%s cannot be read: it is on a full or read-only disk and was never opened by medibooth; it was left untouched.", filepath.Base(path))
+		return nil, &booth.Error{Code: booth.EINVALID, Message: "The database is on a full or read-only disk and cannot be read there; it was left untouched."}
 	}
 	d, err := readDevice(ctx, db.r, id)
 	if err != nil {
@@ -212,7 +213,7 @@ func checkFile(path string) (string, error) {
 		return "", nil
 	} else if err != nil {
 		if se := storageErr(err, filepath.Dir(path)); IsStorage(se) {
-			return "", booth.Errorf(booth.EINVALID, "Cannot read %s: no permission to read it; it was left untouched.", filepath.Base(path))
+			return "", &booth.Error{Code: booth.EINVALID, Message: "The database cannot be read: no permission to read it; it was left untouched."}
 		}
 		return "", booth.Errorf(booth.EINVALID, "Cannot read %s: %v.", path, err)
 	}

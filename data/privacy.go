@@ -89,7 +89,24 @@ func (db *DB) EraseVisitor(ctx context.Context, visitorID string) error {
 	if err := db.audit(ctx, tx, AuditErase, visitorID, ""); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	db.scrubLog(ctx)
+	return nil
+}
+
+// scrubLog copies the write-ahead log into the database file and empties
+// it, so that the pages that held erased or purged data leave the -wal file
+// (secure_delete zeroes them in the database file) even while the desk
+// keeps the database open all day. A reader of another process can hold the
+// log for a moment; the checkpoint then waits for it (busy timeout), and
+// the data is gone from the log at the latest when the last connection
+// closes.
+func (db *DB) scrubLog(ctx context.Context) bool {
+	var busy, frames, done int
+	err := db.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &frames, &done)
+	return err == nil && busy == 0
 }
 
 // UpdateVisitor stores edits of a visitor's details (id, number, source and

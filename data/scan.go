@@ -136,7 +136,7 @@ func (db *DB) Checkin(ctx context.Context, req booth.CheckinRequest) (*booth.Sca
 	_, err = tx.StmtContext(ctx, st.insert).ExecContext(ctx, s.ID, booth.FormatTime(s.At), s.Day, []byte(raw), s.Code, visitorID,
 		s.Decision, s.Reason, s.Late, booth.FormatTime(s.Created), s.DeviceID, seq)
 	if err != nil {
-		return nil, err
+		return nil, db.storageErr(err)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, err

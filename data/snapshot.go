@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,6 +50,11 @@ var secretColumns = []struct{ table, column string }{{"event_key", "root_private
 // laptop's badge key and encrypted to HQ; the bundle is written next to out,
 // synced and renamed into place, and recorded in bundle_export.
 func (db *DB) ExportBundle(ctx context.Context, out string) (*ExportResult, error) {
+	res, err := db.exportBundle(ctx, out)
+	return res, db.storageErr(err)
+}
+
+func (db *DB) exportBundle(ctx context.Context, out string) (*ExportResult, error) {
 	ev, err := db.Event(ctx)
 	if err != nil {
 		return nil, err
@@ -65,7 +71,7 @@ func (db *DB) ExportBundle(ctx context.Context, out string) (*ExportResult, erro
 		return nil, err
 	}
 	removeStale(filepath.Dir(db.Path))
-	snap, err := createTemp(filepath.Dir(db.Path), snapshotPattern)
+	snap, err := createTemp(filepath.Dir(db.Path), tempPattern(snapshotPattern))
 	if err != nil {
 		return nil, err
 	}
@@ -423,17 +429,41 @@ const (
 	importPattern   = ".import-*.db"
 )
 
-// removeStale removes the temporary snapshots a crash left behind; an hour
-// spares those another process is still writing.
+// tempPattern names a temporary snapshot after this process, so that any
+// later medibooth can tell it is left over from one that is gone.
+func tempPattern(pattern string) string {
+	return strings.Replace(pattern, "*", strconv.Itoa(os.Getpid())+"-*", 1)
+}
+
+// RemoveLeftovers removes the temporary snapshots (in clear) that a killed
+// export or import left beside the database at path: those of processes
+// that are gone at once, those of an older medibooth after an hour. Open
+// calls it, so any next start of medibooth cleans up.
+func RemoveLeftovers(path string) { removeStale(filepath.Dir(path)) }
+
 func removeStale(dir string) {
 	for _, p := range []string{snapshotPattern, importPattern} {
 		names, _ := filepath.Glob(filepath.Join(dir, p+"*"))
 		for _, n := range names {
-			if st, err := os.Stat(n); err == nil && time.Since(st.ModTime()) > time.Hour {
+			if leftOver(n) {
 				os.Remove(n)
 			}
 		}
 	}
+}
+
+// leftOver reports whether the temporary file n belongs to no running
+// process.
+func leftOver(n string) bool {
+	base := filepath.Base(n)
+	rest := base[strings.IndexByte(base, '-')+1:]
+	if pid, _, ok := strings.Cut(rest, "-"); ok {
+		if p, err := strconv.Atoi(pid); err == nil && p > 0 {
+			return p != os.Getpid() && !processAlive(p)
+		}
+	}
+	st, err := os.Stat(n)
+	return err == nil && time.Since(st.ModTime()) > time.Hour
 }
 
 // removeDBFiles removes a temporary database and whatever SQLite left
@@ -464,6 +494,11 @@ const (
 // so; so does any bundle whose rows HQ has already, as the merge is
 // idempotent. A refused bundle leaves the database as it was.
 func (db *DB) ImportBundle(ctx context.Context, r io.Reader) (*BundleImport, error) {
+	res, err := db.importBundle(ctx, r)
+	return res, db.storageErr(err)
+}
+
+func (db *DB) importBundle(ctx context.Context, r io.Reader) (*BundleImport, error) {
 	ev, err := db.Event(ctx)
 	if err != nil {
 		return nil, err
@@ -477,8 +512,11 @@ func (db *DB) ImportBundle(ctx context.Context, r io.Reader) (*BundleImport, err
 		return nil, err
 	}
 	removeStale(filepath.Dir(db.Path))
-	tmp, err := os.CreateTemp(filepath.Dir(db.Path), importPattern)
+	tmp, err := os.CreateTemp(filepath.Dir(db.Path), tempPattern(importPattern))
 	if err != nil {
+		if se := db.storageErr(err); IsStorage(se) {
+			return nil, se
+		}
 		return nil, booth.Errorf(booth.EINVALID, "Cannot write to %s: %v.", filepath.Dir(db.Path), err)
 	}
 	defer removeDBFiles(tmp.Name())

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -71,6 +72,9 @@ type Config struct {
 	Sound func(booth.Decision)
 	// Now is the clock (tests set it); nil means time.Now.
 	Now func() time.Time
+	// ReadOnly is true when the data could be opened for reading only (a
+	// full disk, read-only media): every screen then says so at its top.
+	ReadOnly bool
 }
 
 // App is the main window and the screen it shows.
@@ -203,6 +207,12 @@ func (u *App) showDesk() {
 // setContent shows a screen; the activity watcher around it keeps the
 // screen unlocked while someone works.
 func (u *App) setContent(c fyne.CanvasObject) {
+	if u.cfg.ReadOnly {
+		warn := widget.NewLabel("")
+		warn.Wrapping = fyne.TextWrapWord
+		say(warn, lang.L("This laptop's data is open for reading only: the disk is full or cannot be written."), true)
+		c = container.NewBorder(warn, nil, nil, nil, c)
+	}
 	u.win.SetContent(newActivityArea(u, c))
 }
 

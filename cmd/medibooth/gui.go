@@ -25,6 +25,7 @@ func openGUI(dir string) error {
 	u := ui.Create(a, ui.Config{
 		Store:      db,
 		DeviceName: db.Device().Name,
+		ReadOnly:   db.ReadOnly(),
 		LoadDemo: func(ctx context.Context) error {
 			demo, err := booth.LoadDemo()
 			if err != nil {
