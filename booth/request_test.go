@@ -15,10 +15,11 @@ func TestSignedRequests(t *testing.T) {
 	laptop := &Issuer{Keys: keys, Key: priv, Cert: Certify(root, keys, pub)}
 	now := time.Date(2026, 9, 19, 3, 0, 0, 0, time.UTC)
 	body := sha256.Sum256([]byte("bundle bytes"))
+	nonce := []byte("0123456789abcdef")
 	req, _ := http.NewRequest("POST", "http://hq.example/bundles", nil)
-	laptop.SignRequest(req, body[:], now)
+	laptop.SignRequest(req, body[:], 12, nonce, now)
 	s, err := VerifyRequest(req, keys, nil, now.Add(time.Hour))
-	if err != nil || s.KeyID != KeyID(pub) || string(s.BodyHash) != string(body[:]) {
+	if err != nil || s.KeyID != KeyID(pub) || string(s.BodyHash) != string(body[:]) || s.Size != 12 || string(s.Nonce) != string(nonce) {
 		t.Fatalf("VerifyRequest = %+v, %v", s, err)
 	}
 	// Another event's laptop, a revoked key, a stale clock, a changed path
@@ -28,7 +29,7 @@ func TestSignedRequests(t *testing.T) {
 	cases := map[string]func() (*http.Request, func(string) bool, time.Time){
 		"other event": func() (*http.Request, func(string) bool, time.Time) {
 			r, _ := http.NewRequest("POST", "http://hq.example/bundles", nil)
-			stranger.SignRequest(r, body[:], now)
+			stranger.SignRequest(r, body[:], 12, nonce, now)
 			return r, nil, now
 		},
 		"revoked": func() (*http.Request, func(string) bool, time.Time) {
@@ -44,6 +45,16 @@ func TestSignedRequests(t *testing.T) {
 			r := req.Clone(req.Context())
 			other := sha256.Sum256([]byte("other bytes"))
 			r.Header.Set(HeaderBodyHash, encodeB64(other[:]))
+			return r, nil, now
+		},
+		"size": func() (*http.Request, func(string) bool, time.Time) {
+			r := req.Clone(req.Context())
+			r.Header.Set(HeaderSize, "13")
+			return r, nil, now
+		},
+		"nonce": func() (*http.Request, func(string) bool, time.Time) {
+			r := req.Clone(req.Context())
+			r.Header.Set(HeaderNonce, encodeB64([]byte("fedcba9876543210")))
 			return r, nil, now
 		},
 		"unsigned": func() (*http.Request, func(string) bool, time.Time) {

@@ -77,3 +77,7 @@ func (db *DB) storageErr(err error) error { return storageErr(err, filepath.Dir(
 func IsStorage(err error) bool {
 	return errors.Is(err, ErrDiskFull) || errors.Is(err, ErrReadOnly) || errors.Is(err, ErrDiskIO)
 }
+
+// FreeBytes is the space left on dir's disk for an unprivileged writer; ok
+// is false where it cannot be told.
+func FreeBytes(dir string) (free uint64, ok bool) { return freeBytes(dir) }

@@ -77,7 +77,11 @@ func TestHQServerTakesSignedBundlesOnly(t *testing.T) {
 	}
 	req, _ := http.NewRequest("POST", srv.URL+"/bundles", strings.NewReader("swapped body"))
 	sum := make([]byte, 32)
-	laptop.SignRequest(req, sum, time.Now())
+	nonce, err := booth.Challenge(ctx, srv.Client(), srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	laptop.SignRequest(req, sum, int64(len("swapped body")), nonce, time.Now())
 	if resp, err := srv.Client().Do(req); err != nil || resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("swapped body: %v %v", resp.Status, err)
 	}
