@@ -13,7 +13,7 @@ BUILD_PKGS  := gcc pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev 
                libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev
 WINDOW_PKGS := libgl1-mesa-dri xvfb xauth x11-apps imagemagick xdotool
 
-.PHONY: all deps deps-window build run test test-unit test-window bench lint package clean
+.PHONY: all deps deps-window build run test test-unit test-window fuzz soak bench lint package clean
 
 all: build
 
@@ -62,7 +62,29 @@ test-unit: deps
 test-window: deps-window
 	MEDIBOOTH_WINDOW_TEST=1 MEDIBOOTH_ARTIFACTS=$(CURDIR)/bin $(GO) test -count=1 -run TestWindow -v ./cmd/medibooth
 
-test: lint test-unit test-window
+# fuzz runs every fuzz target (badge codes, visitor numbers, packages,
+# bundles, notes, CSV and XLSX, signed HTTP requests, QR images, scanner
+# input, search) for FUZZTIME each: a bounded part in make test, longer in
+# make soak.
+FUZZTIME ?= 4s
+FUZZ_PKGS := ./booth ./booth/sheet ./booth/qr ./booth/camera
+fuzz: deps
+	@for pkg in $(FUZZ_PKGS); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "fuzz $$pkg $$f for $(FUZZTIME)"; \
+	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg >/dev/null || \
+	      { $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; exit 1; }; \
+	  done; \
+	done
+
+# soak is the long run: the crash harness with 1,000 kills (make test kills
+# 50 times) and a minute of fuzzing per target.
+soak: deps
+	MEDIBOOTH_KILLS=1000 $(GO) test -count=1 -run TestCrashHarness -v -timeout 60m ./cmd/medibooth
+	$(GO) test -count=1 -run 'HQServer' -v ./cmd/medibooth
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=60s
+
+test: lint test-unit fuzz test-window
 
 bench: deps
 	$(GO) test -run '^$$' -bench 'Checkin|FindVisitors' -benchtime 2000x ./data/

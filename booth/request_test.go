@@ -71,3 +71,38 @@ func TestSignedRequests(t *testing.T) {
 }
 
 func encodeB64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+// FuzzVerifyRequest feeds the server's check every header a stranger on the
+// venue's network could send: it never panics, and it accepts nothing but
+// what the laptop signed.
+func FuzzVerifyRequest(f *testing.F) {
+	root, keys := NewEventKeys()
+	pub, priv, _ := ed25519.GenerateKey(nil)
+	laptop := &Issuer{Keys: keys, Key: priv, Cert: Certify(root, keys, pub)}
+	now := time.Date(2026, 9, 19, 3, 0, 0, 0, time.UTC)
+	body := sha256.Sum256([]byte("bundle bytes"))
+	good, _ := http.NewRequest("POST", "http://hq.example/bundles", nil)
+	laptop.SignRequest(good, body[:], 12, []byte("0123456789abcdef"), now)
+	h := func(k string) string { return good.Header.Get(k) }
+	f.Add(h(HeaderKey), h(HeaderCert), h(HeaderTime), h(HeaderBodyHash), h(HeaderSize), h(HeaderNonce), h(HeaderSignature))
+	f.Add("", "", "", "", "", "", "")
+	f.Add(h(HeaderKey), h(HeaderCert), h(HeaderTime), h(HeaderBodyHash), "99999999999999999999", h(HeaderNonce), h(HeaderSignature))
+	f.Add(h(HeaderKey), h(HeaderCert), "-1", h(HeaderBodyHash), "-5", "AA==", h(HeaderSignature)[:10])
+	f.Fuzz(func(t *testing.T, key, cert, at, hash, size, nonce, sig string) {
+		r, _ := http.NewRequest("POST", "http://hq.example/bundles", nil)
+		for k, v := range map[string]string{HeaderKey: key, HeaderCert: cert, HeaderTime: at, HeaderBodyHash: hash,
+			HeaderSize: size, HeaderNonce: nonce, HeaderSignature: sig} {
+			r.Header.Set(k, v)
+		}
+		s, err := VerifyRequest(r, keys, nil, now)
+		if err != nil {
+			if ErrorMessage(err) == "" {
+				t.Fatal("a refusal without a sentence")
+			}
+			return
+		}
+		if s.Size != 12 || string(s.BodyHash) != string(body[:]) || string(s.Nonce) != "0123456789abcdef" {
+			t.Fatalf("accepted a request the laptop did not sign: %+v", s)
+		}
+	})
+}
