@@ -49,6 +49,9 @@ type EventPackage struct {
 	// Visitors registered before the fair, with their consent records.
 	Visitors []Visitor `json:"visitors,omitempty"`
 	Consents []Consent `json:"consents,omitempty"`
+	// HQCertPin is the SHA-256 of HQ's server certificate (CertPin): the
+	// laptops accept no other when they send bundles to HQ's server.
+	HQCertPin string `json:"hq_cert_sha256,omitempty"`
 }
 
 // PackageStaff is a staff member as the package carries them.
@@ -132,6 +135,9 @@ func OpenPackage(b []byte) (*EventPackage, error) {
 	p.Event.Normalize()
 	if err := p.Event.Validate(); err != nil || p.Event.ID == "" {
 		return nil, Errorf(EINVALID, "This event package describes no valid event; make it again at HQ.")
+	}
+	if p.HQCertPin != "" && !ValidPin(p.HQCertPin) {
+		return nil, notPkg
 	}
 	devices := map[string]bool{}
 	for _, d := range p.Devices {

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -41,7 +42,7 @@ func PushBundle(ctx context.Context, client *http.Client, baseURL, path string, 
 	is.SignRequest(req, h.Sum(nil), size, nonce, now)
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, Errorf(EINVALID, "HQ's server at %s cannot be reached (%v); export to a USB stick instead.", baseURL, err)
+		return nil, unreachable(baseURL, err)
 	}
 	defer resp.Body.Close()
 	return answer(resp)
@@ -56,7 +57,7 @@ func Challenge(ctx context.Context, client *http.Client, baseURL string) ([]byte
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, Errorf(EINVALID, "HQ's server at %s cannot be reached (%v); export to a USB stick instead.", baseURL, err)
+		return nil, unreachable(baseURL, err)
 	}
 	defer resp.Body.Close()
 	out, err := answer(resp)
@@ -85,4 +86,14 @@ func answer(resp *http.Response) (map[string]any, error) {
 		return out, Errorf(ECONFLICT, "%s", reason)
 	}
 	return out, nil
+}
+
+// unreachable says why HQ's server could not be talked to: its certificate
+// was not the pinned one, or it was not reached at all.
+func unreachable(baseURL string, err error) error {
+	var be *Error
+	if errors.As(err, &be) {
+		return be
+	}
+	return Errorf(EINVALID, "HQ's server at %s cannot be reached (%v); export to a USB stick instead.", baseURL, err)
 }

@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"database/sql"
+	"errors"
 
 	"medibooth/booth"
 )
@@ -13,6 +14,9 @@ import (
 func (db *DB) packageExtras(ctx context.Context, p *booth.EventPackage) error {
 	var err error
 	if p.HQRecipient, err = db.HQRecipient(ctx); err != nil {
+		return err
+	}
+	if p.HQCertPin, err = db.HQCertPin(ctx); err != nil {
 		return err
 	}
 	rows, err := db.r.QueryContext(ctx, `SELECT `+staffColumns+`, coalesce(pin_hash, '') FROM staff ORDER BY id`)
@@ -57,6 +61,12 @@ func (db *DB) packageExtras(ctx context.Context, p *booth.EventPackage) error {
 
 // joinExtras stores what packageExtras added; records already here stay.
 func (db *DB) joinExtras(ctx context.Context, tx *wtx, p *booth.EventPackage) error {
+	if p.HQCertPin != "" {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO local (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+			hqCertPinKey, p.HQCertPin); err != nil {
+			return err
+		}
+	}
 	if p.HQRecipient != "" {
 		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO hq_recipient (event_id, recipient, updated_at, device_id, seq) VALUES (?, ?, ?, ?, ?)`,
 			p.Event.ID, p.HQRecipient, booth.FormatTime(p.Created), p.Event.DeviceID, db.nextSeq()); err != nil {
@@ -88,4 +98,28 @@ func (db *DB) joinExtras(ctx context.Context, tx *wtx, p *booth.EventPackage) er
 		}
 	}
 	return nil
+}
+
+// hqCertPinKey is the local setting holding the pin of HQ's server
+// certificate: set at HQ by `hq serve --init`, at a laptop by joining.
+const hqCertPinKey = "hq_cert_pin"
+
+// HQCertPin is the pin of HQ's server certificate ("" when none is known).
+func (db *DB) HQCertPin(ctx context.Context) (string, error) {
+	var pin string
+	err := db.r.QueryRowContext(ctx, `SELECT value FROM local WHERE key = ?`, hqCertPinKey).Scan(&pin)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return pin, err
+}
+
+// SetHQCertPin records the pin of HQ's server certificate; the event
+// packages made from now on carry it.
+func (db *DB) SetHQCertPin(ctx context.Context, pin string) error {
+	if !booth.ValidPin(pin) {
+		return booth.Errorf(booth.EINVALID, "This is not a certificate pin (64 hexadecimal digits).")
+	}
+	_, err := db.exec(ctx, `INSERT INTO local (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, hqCertPinKey, pin)
+	return err
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,6 +28,7 @@ type syncStore interface {
 	SyncStatus(ctx context.Context) (*booth.SyncStatus, error)
 	AckBundle(ctx context.Context, hash string) error
 	Issuer(ctx context.Context) (*booth.Issuer, error)
+	HQCertPin(ctx context.Context) (string, error)
 	purgeStore
 }
 
@@ -249,6 +249,14 @@ func (s *syncScreen) onPush() {
 func (s *syncScreen) push(base string) error {
 	ctx := s.app.ctx()
 	store := s.app.cfg.Store
+	pin, err := store.HQCertPin(ctx)
+	if err != nil {
+		return err
+	}
+	client, err := booth.HQClient(base, pin, false, 30*time.Minute)
+	if err != nil {
+		return err
+	}
 	dir, err := os.MkdirTemp("", "medibooth-push-")
 	if err != nil {
 		return err
@@ -262,7 +270,7 @@ func (s *syncScreen) push(base string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := booth.PushBundle(ctx, &http.Client{Timeout: 30 * time.Minute}, base, res.File, is, time.Now()); err != nil {
+	if _, err := booth.PushBundle(ctx, client, base, res.File, is, time.Now()); err != nil {
 		return err
 	}
 	return store.AckBundle(ctx, res.SHA256)

@@ -21,6 +21,8 @@ func (m *Main) runHQServe(ctx context.Context, args []string) error {
 	fs := m.flags("hq serve")
 	c := m.common(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "the address to listen on, HOST:PORT")
+	initCert := fs.Bool("init", false, "make HQ's server certificate (once) and print its pin, then stop")
+	insecure := fs.Bool("insecure-http", false, "serve plain HTTP on the network (without a certificate)")
 	if _, err := parse(fs, args, 0, 0); err != nil {
 		return err
 	}
@@ -32,22 +34,75 @@ func (m *Main) runHQServe(ctx context.Context, args []string) error {
 	if _, err := db.HQIdentity(ctx); err != nil {
 		return err
 	}
+	certFile, keyFile := filepath.Join(filepath.Dir(db.Path), hqCertFile), filepath.Join(filepath.Dir(db.Path), hqKeyFile)
+	if *initCert {
+		return m.initHQCert(ctx, db, ev, certFile, keyFile)
+	}
+	_, err = os.Stat(certFile)
+	useTLS := err == nil
+	host, _, _ := net.SplitHostPort(*addr)
+	if ip := net.ParseIP(host); !useTLS && !*insecure && !(host == "localhost" || (ip != nil && ip.IsLoopback())) {
+		return booth.Errorf(booth.EINVALID, "HQ serves the laptops over HTTPS: run \"medibooth hq serve --init\" once and make the event package again (or add --insecure-http).")
+	}
 	s := newHQServer(db, ev)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return booth.Errorf(booth.EINVALID, "Cannot listen on %s: %v.", *addr, err)
 	}
 	srv := s.httpServer(*addr)
-	fmt.Fprintf(m.Stdout, "HQ of %q receives bundles at http://%s (stop with Ctrl+C).\n", ev.Name, ln.Addr())
+	scheme := "http"
+	if useTLS {
+		scheme = "https"
+	}
+	fmt.Fprintf(m.Stdout, "HQ of %q receives bundles at %s://%s (stop with Ctrl+C).\n", ev.Name, scheme, ln.Addr())
 	go func() {
 		<-ctx.Done()
 		shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		srv.Shutdown(shut)
 	}()
-	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if useTLS {
+		err = srv.ServeTLS(ln, certFile, keyFile)
+	} else {
+		err = srv.Serve(ln)
+	}
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	return nil
+}
+
+// HQ's server certificate and key, beside its database.
+const (
+	hqCertFile = "hq-server.crt"
+	hqKeyFile  = "hq-server.key"
+)
+
+// initHQCert makes HQ's server certificate once and records its pin, which
+// the event packages made from then on carry to the laptops.
+func (m *Main) initHQCert(ctx context.Context, db *data.DB, ev *booth.Event, certFile, keyFile string) error {
+	pin, err := db.HQCertPin(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(certFile); err == nil && pin != "" {
+		fmt.Fprintf(m.Stdout, "HQ's server certificate exists already; its pin is %s.\n", pin)
+		return nil
+	}
+	certPEM, keyPEM, pin, err := booth.NewServerCert(ev.Name, time.Now())
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(keyFile, keyPEM, 0o600); err != nil {
+		return err
+	}
+	if err := writeFileAtomic(certFile, certPEM, 0o644); err != nil {
+		return err
+	}
+	if err := db.SetHQCertPin(ctx, pin); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "HQ's server certificate is made; its pin is %s.\nMake the event package again (medibooth event package) so that the laptops know it.\n", pin)
 	return nil
 }
 
@@ -80,7 +135,8 @@ func newHQServer(db *data.DB, ev *booth.Event) *hqServer {
 func (m *Main) runSyncPush(ctx context.Context, args []string) error {
 	fs := m.flags("sync push")
 	c := m.common(fs)
-	to := fs.String("to", "", "HQ's server, e.g. http://hq.local:8080")
+	to := fs.String("to", "", "HQ's server, e.g. https://hq.local:8443")
+	insecure := fs.Bool("insecure-http", false, "send over plain HTTP on the network")
 	if _, err := parse(fs, args, 0, 0); err != nil {
 		return err
 	}
@@ -96,6 +152,14 @@ func (m *Main) runSyncPush(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	pin, err := db.HQCertPin(ctx)
+	if err != nil {
+		return err
+	}
+	client, err := booth.HQClient(base, pin, *insecure, 30*time.Minute)
+	if err != nil {
+		return err
+	}
 	dir, err := os.MkdirTemp(filepath.Dir(db.Path), ".push-*")
 	if err != nil {
 		return err
@@ -109,7 +173,6 @@ func (m *Main) runSyncPush(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	client := &http.Client{Timeout: 30 * time.Minute}
 	answer, err := booth.PushBundle(ctx, client, base, res.File, is, time.Now())
 	if err != nil {
 		return err

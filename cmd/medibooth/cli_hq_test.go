@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -98,5 +99,81 @@ func TestCLIHQServeTakesPushes(t *testing.T) {
 	hq.mustJSON(&r, "report", "--format", "json")
 	if r.VisitorsUnique != 3 {
 		t.Errorf("HQ counts %d visitors after the push, want 3", r.VisitorsUnique)
+	}
+}
+
+// serveHQ starts `hq serve` for hq with extra flags and returns its URL
+// and a stop function.
+func serveHQ(t *testing.T, hq *cli, scheme string, extra ...string) (string, func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errs lockedBuffer
+	done := make(chan int, 1)
+	go func() {
+		m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errs, Getenv: func(k string) string { return hq.env[k] }}
+		done <- m.Run(ctx, append([]string{"hq", "serve", "--addr", "127.0.0.1:0"}, extra...))
+	}()
+	addr := regexp.MustCompile(scheme + `://127\.0\.0\.1:\d+`)
+	var url string
+	for deadline := time.Now().Add(30 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		url = addr.FindString(out.String())
+	}
+	if url == "" {
+		cancel()
+		t.Fatalf("the server did not start: %q %q", out.String(), errs.String())
+	}
+	return url, func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			t.Error("hq serve did not stop")
+		}
+	}
+}
+
+// TestCLIHQServeHTTPS: after `hq serve --init` HQ serves HTTPS, and the
+// laptops that joined with the package made afterwards send to it; a laptop
+// without the pin, or pinned to another HQ, does not; plain HTTP is refused
+// on the network.
+func TestCLIHQServeHTTPS(t *testing.T) {
+	hq, oldPkg := syncEvent(t, "KITF 2026")
+	if code, _, errs := hq.run("hq", "serve", "--addr", "0.0.0.0:0"); code != 1 || !strings.Contains(errs, "HTTPS") {
+		t.Fatalf("plain HTTP on the network: exit %d %q", code, errs)
+	}
+	code, out, errs := hq.run("hq", "serve", "--init")
+	pin := regexp.MustCompile(`[0-9a-f]{64}`).FindString(out)
+	if code != 0 || pin == "" {
+		t.Fatalf("hq serve --init: exit %d %q %q", code, out, errs)
+	}
+	if _, again, _ := hq.run("hq", "serve", "--init"); !strings.Contains(again, pin) {
+		t.Fatalf("a second --init changed the certificate: %q", again)
+	}
+	pkg := filepath.Join(t.TempDir(), "event.package")
+	hq.mustJSON(&struct{}{}, "event", "package", "--out", pkg)
+	desk := syncLaptop(t, pkg, "Desk 1")
+	syncWork(t, desk, "Ерлан", 2)
+	old := syncLaptop(t, oldPkg, "Desk 0")
+
+	url, stop := serveHQ(t, hq, "https")
+	defer stop()
+	var pushed struct{ Decision string }
+	desk.mustJSON(&pushed, "sync", "push", "--to", url)
+	if pushed.Decision != "imported" {
+		t.Fatalf("push over HTTPS: %+v", pushed)
+	}
+	if code, _, e := old.run("sync", "push", "--to", url); code != 1 || !strings.Contains(e, "does not know HQ's server certificate") {
+		t.Errorf("a laptop without the pin: exit %d %q", code, e)
+	}
+	if code, _, e := desk.run("sync", "push", "--to", "http://192.0.2.1:8080"); code != 1 || !strings.Contains(e, "https://") {
+		t.Errorf("plain HTTP to the network: exit %d %q", code, e)
+	}
+	// Another HQ with its own certificate, reached by the desk's pin: not HQ.
+	other, _ := syncEvent(t, "KITF 2026")
+	other.run("hq", "serve", "--init")
+	otherURL, stopOther := serveHQ(t, other, "https")
+	defer stopOther()
+	if code, _, e := desk.run("sync", "push", "--to", otherURL); code != 1 || !strings.Contains(e, "not HQ's") {
+		t.Errorf("a server posing as HQ: exit %d %q", code, e)
 	}
 }

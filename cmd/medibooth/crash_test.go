@@ -31,14 +31,6 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// crashRun is one command started for the harness.
-type crashRun struct {
-	op     string
-	acked  bool // it finished and said what it saved
-	killed bool // SIGKILL reached it while it ran
-	out    []byte
-}
-
 // runKilled runs medibooth with args on dir and sends SIGKILL after delay
 // (none if delay < 0).
 func runKilled(t *testing.T, dir string, delay time.Duration, args ...string) (exit int, out []byte, killed bool) {
