@@ -285,13 +285,19 @@ func (v *Verifier) Verify(code string) (*BadgeContents, error) {
 	if !v.Keys.Valid() {
 		return nil, badgeErr(ReasonNoKeys, "This laptop has no badge keys yet; join the event first.")
 	}
-	if !bytes.Equal(b[1:1+tagLen], v.Keys.Tag()) {
-		return nil, badgeErr(ReasonOtherEvent, "This badge belongs to another event.")
-	}
 	n := len(b)
 	body, sig := b[:n-sigLen], b[n-sigLen:]
 	pub := ed25519.PublicKey(b[n-trailerLen : n-trailerLen+pubLen])
 	cert := b[n-trailerLen+pubLen : n-sigLen]
+	if !bytes.Equal(b[1:1+tagLen], v.Keys.Tag()) {
+		// Another event's badge is whole: its laptop's signature holds,
+		// though the certificate is not ours to check. A badge of ours
+		// with a digit changed in the tag is damaged instead.
+		if ed25519.Verify(pub, append([]byte(badgeContext), body...), sig) {
+			return nil, badgeErr(ReasonOtherEvent, "This badge belongs to another event.")
+		}
+		return nil, badgeErr(ReasonForged, "This badge's signature is not valid; it may be forged or damaged.")
+	}
 	if !CheckCert(v.Keys, pub, cert) || !ed25519.Verify(pub, append([]byte(badgeContext), body...), sig) {
 		return nil, badgeErr(ReasonForged, "This badge's signature is not valid; it may be forged or damaged.")
 	}

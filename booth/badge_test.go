@@ -174,6 +174,20 @@ func TestBadgeRejected(t *testing.T) {
 	flip := []byte(good)
 	flip[100] = '0' + (flip[100]-'0'+1)%10
 
+	// One digit changed near the start, where the event tag is: damaged,
+	// not another event's.
+	var nearStart string
+	for i := 1; i < 17 && nearStart == ""; i++ {
+		c := []byte(good)
+		c[i] = '0' + (c[i]-'0'+1)%10
+		if nb, ok := decodeDigits(string(c)); ok && nb[0] == badgeFormat && !bytes.Equal(nb[1:1+tagLen], b[1:1+tagLen]) {
+			nearStart = string(c)
+		}
+	}
+	if nearStart == "" {
+		t.Fatal("no digit near the start changes the tag")
+	}
+
 	revoked := KeyID(ev.issuer.Key.Public().(ed25519.PublicKey))
 
 	tests := []struct {
@@ -185,6 +199,7 @@ func TestBadgeRejected(t *testing.T) {
 		{"self-signed", selfCode, ReasonForged, false},
 		{"edited name", edited, ReasonForged, false},
 		{"flipped digit", string(flip), ReasonForged, false},
+		{"digit near the start", nearStart, ReasonForged, false},
 		{"seven bytes short", short, ReasonForged, false},
 		{"truncated by 1 digit", good[:len(good)-1], ReasonMalformed, false},
 		{"one digit added", good + "0", ReasonMalformed, false},

@@ -403,6 +403,8 @@ func TestParseVisitorsCSVBrokenFiles(t *testing.T) {
 		{"xlsx", []byte("PK\x03\x04\x14\x00\x06\x00"), ".xlsx"},
 		{"damaged utf-8", []byte("Name;Phone\nАнна;+77011112233\nБ\xff;+77011112234\n"), "Line 3: The file is in UTF-8"},
 		{"NUL", []byte("N\x00a\x00m\x00e\x00\n\x00"), "NUL"},
+		{"not utf-8 throughout", []byte("Name;Phone\n\x81\x83\x8a\x9c\xa4;+77011112233\n\x8e\x90\xa5\xa6\xa7;+77011112234\n"), "neither UTF-8 nor Windows-1251"},
+		{"korean cp949", []byte("Name;Phone\n\xb1\xe8\xb9\xce\xc1\xf6;+77011112233\n\xb9\xda\xbc\xad\xbf\xac;+77011112234\n"), "neither UTF-8 nor Windows-1251"},
 		{"too many fields", []byte("Name" + strings.Repeat(",x", MaxImportFields) + "\n"), "more than 200 values"},
 		{"too many fields below", []byte("Name\nA B\n\"x\ny\"" + strings.Repeat(",", MaxImportFields) + "\n"), "Line 3: This line has more than 200 values"},
 	} {

@@ -53,7 +53,7 @@ func (im *csvImport) decode(data []byte) (string, bool) {
 			return "", false
 		}
 		b, err := charmap.Windows1251.NewDecoder().Bytes(data)
-		if err != nil {
+		if err != nil || !looksLike1251(data) {
 			im.add(0, "The file is neither UTF-8 nor Windows-1251 text; save it as \"CSV UTF-8\".")
 			return "", false
 		}
@@ -64,6 +64,29 @@ func (im *csvImport) decode(data []byte) (string, bool) {
 		return "", false
 	}
 	return text, true
+}
+
+// looksLike1251 reports whether the bytes above ASCII read as Cyrillic
+// letters in Windows-1251, as a list from a Russian or Kazakh Excel does:
+// random bytes, Korean (CP949) or other code pages give mostly symbols
+// there, and importing them would fill the list with garbled names.
+func looksLike1251(data []byte) bool {
+	var high, letters int
+	for _, c := range data {
+		if c < 0x80 {
+			continue
+		}
+		high++
+		switch {
+		case c >= 0xC0, // А…я
+			c == 0xA8, c == 0xB8, // Ё ё
+			c == 0xA1, c == 0xA2, c == 0xAA, c == 0xBA, c == 0xAF, c == 0xBF, c == 0xB2, c == 0xB3, // Ў ў Є є Ї ї І і
+			c == 0xA0, c == 0xAB, c == 0xBB, c == 0xB9, c == 0x96, c == 0x97, // no-break space « » № – —
+			c == 0x93, c == 0x94, c == 0x84, c == 0x85, c == 0xB0: // “ ” „ … °
+			letters++
+		}
+	}
+	return high == 0 || letters*10 >= high*9
 }
 
 func decodeUTF16(b []byte, bigEndian bool) (string, bool) {

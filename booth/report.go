@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Report is what an event's data adds up to: the numbers press releases and
@@ -136,16 +137,16 @@ func byCount(name string, m map[string]int) Section {
 	return s
 }
 
-// SafeCell makes text safe in a spreadsheet cell: a cell that begins with
-// = + - @, a tab or a carriage return would be read as a formula (CSV
+// SafeCell makes text safe in a CSV cell: a cell that begins with = + - @
+// (or their fullwidth forms, which spreadsheets in East Asian locales read
+// the same way), a tab or a carriage return would be read as a formula (CSV
 // injection), so it gets a leading apostrophe, which spreadsheets show as
-// text and hide.
+// text and hide. XLSX cells need none: a text cell there is never a
+// formula, and the apostrophe would show.
 func SafeCell(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
+	r, _ := utf8.DecodeRuneInString(s)
+	switch r {
+	case '=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠':
 		return "'" + s
 	}
 	return s

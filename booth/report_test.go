@@ -7,24 +7,27 @@ import (
 	"strings"
 	"testing"
 	"testing/quick"
+	"unicode/utf8"
 )
 
 func TestSafeCellNeutralisesFormulas(t *testing.T) {
 	for in, want := range map[string]string{
 		"=HYPERLINK(\"x\")": "'=HYPERLINK(\"x\")", "+7 701": "'+7 701", "-1": "'-1", "@SUM(A1)": "'@SUM(A1)",
 		"\tx": "'\tx", "\rx": "'\rx", "Алматы": "Алматы", "": "", "경희대": "경희대", "a=b": "a=b",
+		"＝1+1": "'＝1+1", "＋7 701": "'＋7 701", "＠A1": "'＠A1", "－1": "'－1",
 	} {
 		if got := SafeCell(in); got != want {
 			t.Errorf("SafeCell(%q) = %q, want %q", in, got, want)
 		}
 	}
-	dangerous := "=+-@\t\r"
+	dangerous := "=+-@\t\r＝＋－＠"
+	first := func(s string) rune { r, _ := utf8.DecodeRuneInString(s); return r }
 	prop := func(s string) bool {
 		got := SafeCell(s)
-		if got != "" && strings.ContainsRune(dangerous, rune(got[0])) {
+		if got != "" && strings.ContainsRune(dangerous, first(got)) {
 			return false // still starts like a formula
 		}
-		if s == "" || !strings.ContainsRune(dangerous, rune(s[0])) {
+		if s == "" || !strings.ContainsRune(dangerous, first(s)) {
 			return got == s // harmless text is left alone
 		}
 		return got == "'"+s
@@ -35,7 +38,7 @@ func TestSafeCellNeutralisesFormulas(t *testing.T) {
 	}
 	// Strings made mostly of the dangerous characters, which quick rarely draws.
 	rng := rand.New(rand.NewPCG(1, 2))
-	alphabet := []rune("=+-@\t\r aЖ한,\"\n")
+	alphabet := []rune("=+-@\t\r aЖ한,\"\n＝＋")
 	for range 20000 {
 		var b strings.Builder
 		for range rng.IntN(6) {

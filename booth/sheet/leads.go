@@ -5,8 +5,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
-
-	"medibooth/booth"
 )
 
 // WriteLeads writes a hospital's lead table (booth.LeadTable) as a workbook
@@ -49,7 +47,7 @@ func WriteLeads(w io.Writer, sheetName string, table [][]string) error {
 			if i == 0 {
 				cells[j] = excelize.Cell{StyleID: head, Value: c}
 			} else {
-				cells[j] = booth.SafeCell(c)
+				cells[j] = c
 			}
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)

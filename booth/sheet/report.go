@@ -124,7 +124,7 @@ func WriteReport(w io.Writer, r *booth.Report, t func(string) string) error {
 					key = t(n)
 				}
 			}
-			rows = append(rows, []any{booth.SafeCell(key), row.Value})
+			rows = append(rows, []any{key, row.Value})
 			keyWidth = max(keyWidth, utf8.RuneCountInString(key)+2)
 		}
 		for i, row := range rows {

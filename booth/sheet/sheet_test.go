@@ -116,7 +116,7 @@ func TestReportWorkbook(t *testing.T) {
 		t.Fatalf("sheets %q", sheets)
 	}
 	rows, _ := f.GetRows("Consult. by hospital")
-	if len(rows) != 3 || rows[1][0] != "경희대학교한방병원" || rows[1][1] != "2" || rows[2][0] != "'=1+1" {
+	if len(rows) != 3 || rows[1][0] != "경희대학교한방병원" || rows[1][1] != "2" || rows[2][0] != "=1+1" {
 		t.Fatalf("hospital rows %q", rows)
 	}
 	if formula, _ := f.GetCellFormula("Consult. by hospital", "A3"); formula != "" {
@@ -132,5 +132,32 @@ func TestReportWorkbook(t *testing.T) {
 	}
 	if w, _ := f.GetColWidth("Consult. by hospital", "A"); w < 10 {
 		t.Errorf("column A is %v wide", w)
+	}
+}
+
+// TestLeadsWorkbookTextAsTyped: phones and names that start like formulas
+// are text cells shown exactly as typed — no formula, no apostrophe.
+func TestLeadsWorkbookTextAsTyped(t *testing.T) {
+	table := [][]string{{"Name", "Phone"}, {"=HYPERLINK(\"x\")", "+7 701 123 45 67"}, {"＝1+1", "-5"}}
+	var b bytes.Buffer
+	if err := WriteLeads(&b, "Leads", table); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows("Leads")
+	for i, row := range table[1:] {
+		for j, want := range row {
+			if rows[i+1][j] != want {
+				t.Errorf("cell %d,%d = %q, want %q", i+2, j+1, rows[i+1][j], want)
+			}
+			cell, _ := excelize.CoordinatesToCellName(j+1, i+2)
+			if formula, _ := f.GetCellFormula("Leads", cell); formula != "" {
+				t.Errorf("%s became the formula %q", cell, formula)
+			}
+		}
 	}
 }
