@@ -194,8 +194,11 @@ func (db *DB) snapshot(ctx context.Context, path string) (*booth.Manifest, error
 }
 
 // purgedRows are the tables that name a visitor: a purged visitor's rows
-// leave the snapshot with the visitor (HQ has them already), children
-// first.
+// leave the snapshot with the visitor, children first — those HQ has
+// already: rows other laptops made (they came from HQ) and this laptop's
+// rows up to the highest sequence of a bundle HQ confirmed. A scan,
+// consent or consultation written here after that (the visitor came back
+// after the purge) stays in the snapshot, so HQ gets it.
 var purgedRows = []string{"visitor_term", "visitor_interest", "scan", "consent", "queue_entry", "consultation", "badge_print"}
 
 // strip removes from a snapshot what never leaves the laptop, and purged
@@ -217,13 +220,22 @@ func stripPurged(ctx context.Context, s *sql.DB) (map[string]int, error) {
 	}
 	defer tx.Rollback()
 	removed := map[string]int{}
+	var me string
+	var acked int64
+	if err := tx.QueryRowContext(ctx, `SELECT (SELECT value FROM local WHERE key = 'device_id'),
+		(SELECT coalesce(max(max_seq), 0) FROM bundle_export WHERE acked_at <> '')`).Scan(&me, &acked); err != nil {
+		return nil, err
+	}
 	const purged = `(SELECT id FROM visitor WHERE purged_at IS NOT NULL)`
 	for _, t := range append(purgedRows, "visitor") {
-		q := fmt.Sprintf(`DELETE FROM %q WHERE visitor_id IN `+purged, t)
-		if t == "visitor" {
-			q = `DELETE FROM visitor WHERE purged_at IS NOT NULL`
+		q := fmt.Sprintf(`DELETE FROM %q WHERE visitor_id IN `+purged+` AND NOT (device_id = ?1 AND seq > ?2)`, t)
+		switch t {
+		case "visitor":
+			q = `DELETE FROM visitor WHERE purged_at IS NOT NULL AND ?1 = ?1 AND ?2 = ?2`
+		case "visitor_term": // search keys: local, no sequence
+			q = `DELETE FROM visitor_term WHERE visitor_id IN ` + purged + ` AND ?1 = ?1 AND ?2 = ?2`
 		}
-		res, err := tx.ExecContext(ctx, q)
+		res, err := tx.ExecContext(ctx, q, me, acked)
 		if err != nil {
 			return nil, err
 		}

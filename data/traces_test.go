@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"medibooth/booth"
 	"medibooth/data"
 )
 
@@ -77,5 +79,57 @@ func TestLeftoverSnapshotsRemovedOnOpen(t *testing.T) {
 		if removed != os.IsNotExist(err) {
 			t.Errorf("%s: removed %v, want %v", n, os.IsNotExist(err), removed)
 		}
+	}
+}
+
+// TestPurgedVisitorComesBack: a visitor purged after HQ's receipt checks in
+// again the next day; the next bundle brings that scan to HQ (the purged
+// visitor's older rows stay out, HQ has them).
+func TestPurgedVisitorComesBack(t *testing.T) {
+	ctx := context.Background()
+	hq, _ := MustOpenDB(t)
+	MustEvent(t, hq)
+	desk := joined(t, hq, "Desk A")
+	start, later := desk.Now(), time.Duration(0)
+	desk.Now = func() time.Time { return start.Add(later) }
+	v := MustVisitor(t, desk, "Returning Guest")
+	code, _, err := desk.BadgeCode(ctx, v.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := desk.Checkin(ctx, booth.CheckinRequest{Raw: code}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := importFile(hq, exportTo(t, desk, "a.bundle")); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := desk.SyncStatus(ctx)
+	if err := desk.AckBundle(ctx, st.LastExport.SHA256); err != nil {
+		t.Fatal(err)
+	}
+	if err := desk.SetRetentionDays(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	later = time.Hour
+	if n, err := desk.PurgePersonalData(ctx); err != nil || n != 1 {
+		t.Fatalf("purged %d: %v", n, err)
+	}
+	later = 24 * time.Hour // the second day
+	s, err := desk.Checkin(ctx, booth.CheckinRequest{Raw: code})
+	if err != nil || s.Decision != booth.Admitted {
+		t.Fatalf("the purged visitor's badge on day two: %+v %v", s, err)
+	}
+	if _, err := importFile(hq, exportTo(t, desk, "b.bundle")); err != nil {
+		t.Fatal(err)
+	}
+	r, err := hq.Report(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Scans != 2 || r.CheckinsByDay["2026-09-18"] != 1 {
+		t.Fatalf("HQ after the second day: %d scans, by day %v", r.Scans, r.CheckinsByDay)
+	}
+	if vs, err := hq.FindVisitors(ctx, "Returning Guest", 5); err != nil || len(vs) != 1 {
+		t.Fatalf("HQ keeps the visitor: %v %v", vs, err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -120,11 +121,12 @@ func dbHas(t *testing.T, dir, table, id string) bool {
 }
 
 // TestCrashHarness kills medibooth at random moments of every writing
-// command — check-in, registration, consultation, erasure, export, and HQ's
-// import — and then proves that nothing acknowledged was lost, both
+// command — check-in, registration, consultation, erasure, purge, export,
+// and HQ's import — and then proves that nothing acknowledged was lost, both
 // databases pass SQLite's checks, every bundle written (even by a killed
-// export) is whole, HQ ends with the laptop's counts, erased names are
-// nowhere in the files, and no clear-text snapshot outlives the next start.
+// export) is whole, HQ ends with the laptop's counts, erased and purged names
+// are nowhere in the laptop's files (HQ keeps the purged), and no clear-text
+// snapshot outlives the next start.
 // MEDIBOOTH_KILLS sets the number of kills (make soak: 1,000).
 func TestCrashHarness(t *testing.T) {
 	if testing.Short() {
@@ -146,7 +148,9 @@ func TestCrashHarness(t *testing.T) {
 			"--consent", "contact,health,transfer", "--share-with", "Kyung Hee")
 		codes, ids = append(codes, v.Code), append(ids, v.ID)
 	}
+	lap.mustJSON(&struct{}{}, "sync", "retention", "0") // purge as soon as HQ confirms
 	bundles := t.TempDir()
+	var walkIns, purgedNames []string // acknowledged registrations; names a finished purge took
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 	longest := map[string]time.Duration{}
 	var acked, lost, killed, integrity, leftAtKill int
@@ -166,7 +170,20 @@ func TestCrashHarness(t *testing.T) {
 		case r < 67:
 			op, dir, args = "consult", lapDir, []string{"consult", "add", "--visitor", ids[rng.IntN(len(ids))], "--hospital", "Kyung Hee",
 				"--dept", "Gynaecology", "--notes", "pain", "--at", at, "--json"}
-		case r < 73:
+		case r < 72:
+			// HQ takes a bundle and the laptop confirms it, unharmed; then the
+			// purge runs and may be killed.
+			file := filepath.Join(bundles, fmt.Sprintf("p%04d.bundle", i))
+			lap.mustJSON(&struct{}{}, "sync", "export", "--out", file)
+			exported = append(exported, file)
+			_, out, errs := hq.run("sync", "import", file, "--json")
+			receipt := regexp.MustCompile(`"receipt":\s*"([^"]+)"`).FindStringSubmatch(out)
+			if receipt == nil {
+				t.Fatalf("HQ's import gave no receipt: %s %s", out, errs)
+			}
+			lap.mustJSON(&struct{}{}, "sync", "confirm", receipt[1])
+			op, dir, args = "purge", lapDir, []string{"sync", "purge", "--yes", "--json"}
+		case r < 76:
 			name := fmt.Sprintf("Erasable%d Zhanar", i)
 			var v syncVisitor
 			lap.mustJSON(&v, "visitor", "add", "--name", name, "--phone", fmt.Sprintf("+7 702 555 %04d", i), "--consent", "contact")
@@ -198,7 +215,12 @@ func TestCrashHarness(t *testing.T) {
 			var res map[string]any
 			json.Unmarshal(out, &res)
 			switch op {
+			case "purge":
+				purgedNames, walkIns = append(purgedNames, walkIns...), nil
 			case "visitor", "consult":
+				if op == "visitor" {
+					walkIns = append(walkIns, args[3])
+				}
 				id, _ := res["id"].(string)
 				table := map[string]string{"visitor": "visitor", "consult": "consultation"}[op]
 				ackedRows[table] = append(ackedRows[table], id)
@@ -246,8 +268,10 @@ func TestCrashHarness(t *testing.T) {
 	final := filepath.Join(bundles, "final.bundle")
 	lap.mustJSON(&struct{}{}, "sync", "export", "--out", final)
 	for _, b := range append(exported, final) {
-		if code, _, errs := hq.run("sync", "import", b); code != 0 {
+		if code, out, errs := hq.run("sync", "import", b); code != 0 {
 			t.Errorf("bundle %s does not import: %s", filepath.Base(b), errs)
+		} else if os.Getenv("DEBUG_HARNESS") != "" {
+			t.Logf("%s", out)
 		}
 	}
 	var hqr, lapr reportCounts
@@ -255,6 +279,15 @@ func TestCrashHarness(t *testing.T) {
 	lap.mustJSON(&lapr, "report", "--format", "json")
 	if hqr != lapr {
 		t.Errorf("HQ's counts %+v, the laptop's %+v", hqr, lapr)
+		if os.Getenv("DEBUG_HARNESS") != "" {
+			for _, d := range []string{hqDir, lapDir} {
+				db, _ := sql.Open("sqlite", "file:"+filepath.Join(d, "medibooth.db")+"?mode=ro")
+				var sc, vi, pv, er int
+				db.QueryRow(`SELECT (SELECT count(*) FROM scan), (SELECT count(*) FROM visitor), (SELECT count(*) FROM visitor WHERE purged_at IS NOT NULL), (SELECT count(*) FROM visitor WHERE erased_at IS NOT NULL)`).Scan(&sc, &vi, &pv, &er)
+				t.Logf("%s: %d scans, %d visitors, %d purged, %d erased", d, sc, vi, pv, er)
+				db.Close()
+			}
+		}
 	}
 	for _, d := range []string{lapDir, hqDir} {
 		if msg := dbCheck(t, d); msg != "" {
@@ -280,13 +313,40 @@ func TestCrashHarness(t *testing.T) {
 			}
 		}
 	}
+	// Purged names are gone from the laptop's files and kept at HQ.
+	var purgeTraces int
+	files, _ := filepath.Glob(filepath.Join(lapDir, "*"))
+	hidden, _ := filepath.Glob(filepath.Join(lapDir, ".*"))
+	for _, f := range append(files, hidden...) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		for _, name := range purgedNames {
+			if bytes.Contains(b, []byte(name)) {
+				purgeTraces++
+				t.Errorf("%s holds the purged name %q", f, name)
+			}
+		}
+	}
+	hqDB, err := sql.Open("sqlite", "file:"+filepath.Join(hqDir, "medibooth.db")+"?mode=ro&_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hqDB.Close()
+	for _, name := range purgedNames {
+		var n int
+		if err := hqDB.QueryRow(`SELECT count(*) FROM visitor WHERE name = ?`, name).Scan(&n); err != nil || n != 1 {
+			t.Errorf("HQ holds the purged visitor %q %d times (%v)", name, n, err)
+		}
+	}
 	left := len(plaintextLeft(lapDir)) + len(plaintextLeft(hqDir))
 	if left != 0 {
 		t.Errorf("clear-text files left after the next start: %v %v", plaintextLeft(lapDir), plaintextLeft(hqDir))
 	}
 	t.Logf("crash harness: %d kills, %d acknowledged, %d lost, %d integrity failures, %d bundles whole, %d erasures without trace (%d traces), "+
-		"%d clear-text files at the moment of a kill, %d left after the next start; kills by command %v",
-		killed, acked, lost, integrity, len(exported), len(erasedNames), traces, leftAtKill, left, killsBy)
+		"%d purged names without trace (%d traces), %d clear-text files at the moment of a kill, %d left after the next start; kills by command %v",
+		killed, acked, lost, integrity, len(exported), len(erasedNames), traces, len(purgedNames), purgeTraces, leftAtKill, left, killsBy)
 	if killed < kills {
 		t.Errorf("only %d of %d kills within the time bound", killed, kills)
 	}
