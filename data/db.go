@@ -56,6 +56,7 @@ type DB struct {
 	event    *booth.Event    // cached once known
 	keys     booth.EventKeys // badge keys, cached once known
 	readOnly bool
+	memTries map[string]memTries // failed sign-ins a full disk could not take
 	seq      atomic.Int64
 	// dataVersion is the writer connection's PRAGMA data_version when seq
 	// was last known to be the highest stored; -1 before that.

@@ -223,9 +223,26 @@ func (db *DB) SignIn(ctx context.Context, id, pin string) (*booth.Staff, error) 
 		return nil, &booth.SignInError{LockedUntil: until}
 	}
 	ok := booth.CheckPIN(hash, pin)
-	tx, err := db.begin(ctx)
+	signed, err := db.recordSignIn(ctx, s, ok, failed, now)
+	if IsStorage(err) {
+		// A full or read-only disk must not lock the staff out of a
+		// laptop they need to read reports on or free space from: the
+		// right PIN still signs in, unrecorded; wrong ones count in
+		// memory until the disk takes them again.
+		return db.signInUnrecorded(s, ok, now)
+	}
 	if err != nil {
 		return nil, err
+	}
+	return signed, nil
+}
+
+// recordSignIn records a sign-in or a failed try (and the lockout).
+func (db *DB) recordSignIn(ctx context.Context, s *booth.Staff, ok bool, failed int, now time.Time) (*booth.Staff, error) {
+	id := s.ID
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return s, err
 	}
 	defer tx.Rollback()
 	if ok {
@@ -255,7 +272,41 @@ func (db *DB) SignIn(ctx context.Context, id, pin string) (*booth.Staff, error) 
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, err
+		return s, err
 	}
 	return nil, &booth.SignInError{TriesLeft: max(booth.MaxPINTries-failed, 0), LockedUntil: until}
+}
+
+// signInUnrecorded decides a sign-in the disk could not record: failed tries
+// count in this process's memory, with the same lockouts.
+func (db *DB) signInUnrecorded(s *booth.Staff, ok bool, now time.Time) (*booth.Staff, error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.memTries == nil {
+		db.memTries = map[string]memTries{}
+	}
+	m := db.memTries[s.ID]
+	if now.Before(m.lockedUntil) {
+		return nil, &booth.SignInError{LockedUntil: m.lockedUntil}
+	}
+	if ok {
+		delete(db.memTries, s.ID)
+		return s, nil
+	}
+	m.failed++
+	if d := booth.LockoutAfter(m.failed); d > 0 {
+		m.lockedUntil = now.Add(d)
+	}
+	db.memTries[s.ID] = m
+	var until time.Time
+	if !m.lockedUntil.IsZero() && now.Before(m.lockedUntil) {
+		until = m.lockedUntil
+	}
+	return nil, &booth.SignInError{TriesLeft: max(booth.MaxPINTries-m.failed, 0), LockedUntil: until}
+}
+
+// memTries are failed sign-ins of one staff member not yet on disk.
+type memTries struct {
+	failed      int
+	lockedUntil time.Time
 }

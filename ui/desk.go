@@ -44,7 +44,7 @@ type desk struct {
 	cardTitle *canvas.Text
 	cardName  *canvas.Text
 	cardInfo  *canvas.Text
-	cardNote  *canvas.Text
+	cardNote  *cardNote
 
 	uniqueText, scansText, rejectedText *canvas.Text
 
@@ -157,9 +157,8 @@ func (d *desk) buildScanSide() fyne.CanvasObject {
 	d.cardName.TextStyle.Bold = true
 	d.cardInfo = canvas.NewText("", color.White)
 	d.cardInfo.TextSize = 20
-	d.cardNote = canvas.NewText("", color.White)
-	d.cardNote.TextSize = 18
-	cardBody := container.NewPadded(container.NewVBox(d.cardTitle, d.cardName, d.cardInfo, d.cardNote))
+	d.cardNote = newCardNote(18)
+	cardBody := container.NewPadded(container.NewVBox(d.cardTitle, d.cardName, d.cardInfo, d.cardNote.box))
 	card := container.NewStack(d.card, cardBody)
 
 	d.recentList = widget.NewList(
@@ -294,7 +293,7 @@ func (d *desk) showScan(s *booth.Scan) {
 	if s.Decision == booth.Duplicate {
 		fg = colorOnLight // white on amber is hard to read
 	}
-	for _, t := range []*canvas.Text{d.cardTitle, d.cardName, d.cardInfo, d.cardNote} {
+	for _, t := range []*canvas.Text{d.cardTitle, d.cardName, d.cardInfo} {
 		t.Color = fg
 	}
 	at := s.At.In(d.ev.Location()).Format("15:04")
@@ -312,7 +311,7 @@ func (d *desk) showScan(s *booth.Scan) {
 		d.cardTitle.Text = lang.L("Welcome — checked in")
 		d.cardName.Text = s.VisitorName
 		d.cardInfo.Text = typeName(s.VisitorType) + " · " + at
-		d.cardNote.Text = ""
+		d.cardNote.set("", fg)
 	case booth.Duplicate:
 		d.cardTitle.Text = lang.L("Already checked in today")
 		d.cardName.Text = s.VisitorName
@@ -321,16 +320,16 @@ func (d *desk) showScan(s *booth.Scan) {
 		if first == nil {
 			first = s
 		}
-		d.cardNote.Text = lang.L("Already checked in at {{.Time}} on {{.Device}}.", map[string]any{
-			"Time": first.At.In(d.ev.Location()).Format("15:04"), "Device": first.DeviceName})
+		d.cardNote.set(lang.L("Already checked in at {{.Time}} on {{.Device}}.", map[string]any{
+			"Time": first.At.In(d.ev.Location()).Format("15:04"), "Device": first.DeviceName}), fg)
 	case booth.Rejected:
 		d.cardTitle.Text = lang.L("Not admitted")
 		d.cardName.Text = lang.L(reasonTitle(s.Reason))
 		d.cardInfo.Text = at
-		d.cardNote.Text = lang.L(booth.ReasonText(s.Reason))
+		d.cardNote.set(lang.L(booth.ReasonText(s.Reason)), fg)
 	}
 	d.card.Refresh()
-	for _, t := range []*canvas.Text{d.cardTitle, d.cardName, d.cardInfo, d.cardNote} {
+	for _, t := range []*canvas.Text{d.cardTitle, d.cardName, d.cardInfo} {
 		t.Refresh()
 	}
 }
@@ -340,9 +339,9 @@ func (d *desk) showError(err error) {
 	d.cardTitle.Text = lang.L("The scan was not saved")
 	d.cardName.Text = ""
 	d.cardInfo.Text = ""
-	d.cardNote.Text = message(err)
+	d.cardNote.set(message(err), color.White)
 	d.card.Refresh()
-	for _, t := range []*canvas.Text{d.cardTitle, d.cardName, d.cardInfo, d.cardNote} {
+	for _, t := range []*canvas.Text{d.cardTitle, d.cardName, d.cardInfo} {
 		t.Color = color.White
 		t.Refresh()
 	}

@@ -80,6 +80,9 @@ func TestDeskFullDisk(t *testing.T) {
 		if d.card.FillColor != colorRejected {
 			t.Fatal("an unsaved scan looks like a check-in")
 		}
+		if w := d.cardNote.box.MinSize().Width; w > cardNoteWidth+1 {
+			t.Fatalf("the sentence makes the card %v wide", w)
+		}
 	})
 	if err := os.Remove(filler); err != nil {
 		t.Fatal(err)

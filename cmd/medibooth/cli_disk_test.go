@@ -83,6 +83,9 @@ func TestCLIFullDiskAndReadOnly(t *testing.T) {
 	}
 	var before reportCounts
 	c.mustJSON(&before, "report", "--format", "json")
+	c.stdin = "2580\n"
+	var admin struct{ ID string }
+	c.mustJSON(&admin, "staff", "add", "--name", "Park Ji-woo", "--role", "admin", "--pin-stdin")
 
 	desk, err := data.OpenDir(disk) // the desk window, open all day
 	if err != nil {
@@ -106,6 +109,14 @@ func TestCLIFullDiskAndReadOnly(t *testing.T) {
 	}
 	if leftovers, _ := filepath.Glob(filepath.Join(disk, ".*")); len(leftovers) > 0 {
 		t.Errorf("a failed export left %v", leftovers)
+	}
+	// Staff still sign in (unrecorded); wrong PINs still count.
+	if s, err := desk.SignIn(context.Background(), admin.ID, "2580"); err != nil || s == nil {
+		t.Errorf("sign-in on a full disk: %v", err)
+	}
+	var se *booth.SignInError
+	if _, err := desk.SignIn(context.Background(), admin.ID, "0000"); !errors.As(err, &se) || se.TriesLeft != booth.MaxPINTries-1 {
+		t.Errorf("a wrong PIN on a full disk: %v", err)
 	}
 	var during reportCounts
 	c.mustJSON(&during, "report", "--format", "json")
