@@ -40,7 +40,7 @@ func stopDashboard(t *testing.T, d *dashboard) {
 	act(d.stop)
 	select {
 	case <-d.finished:
-	case <-time.After(5 * time.Second):
+	case <-time.After(time.Minute): // bounds a failure only
 		t.Fatal("the dashboard still polls after stop")
 	}
 }
@@ -260,7 +260,7 @@ func TestDashboardBackToTheDesk(t *testing.T) {
 	// The dashboard notices it left the window and stops by itself.
 	select {
 	case <-d.finished:
-	case <-time.After(5 * time.Second):
+	case <-time.After(time.Minute): // bounds a failure only
 		t.Fatal("the dashboard still polls after going back to the desk")
 	}
 }
@@ -336,7 +336,7 @@ func TestDashboardReadsOnlyWhenSomethingChanged(t *testing.T) {
 		t.Errorf("read %d times with nothing changed", n-reads)
 	}
 	fake.changes.Add(1)
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(time.Minute) // bounds a failure only: a busy machine is slow
 	for fake.reads.Load() == reads && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -46,7 +46,7 @@ func TestCLIHQServeTakesPushes(t *testing.T) {
 	}()
 	addr := regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
 	var url string
-	for deadline := time.Now().Add(10 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(time.Minute); url == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		url = addr.FindString(out.String())
 	}
 	if url == "" {
@@ -89,7 +89,7 @@ func TestCLIHQServeTakesPushes(t *testing.T) {
 		if code != 0 {
 			t.Errorf("hq serve exited %d: %s", code, errs.String())
 		}
-	case <-time.After(15 * time.Second):
+	case <-time.After(time.Minute):
 		t.Fatal("hq serve did not stop")
 	}
 	// Merged: HQ's report counts the desk's visitors.

@@ -255,7 +255,7 @@ func screenshot(t *testing.T, display, path string) {
 func waitScans(t *testing.T, dataDir string, want map[booth.Decision]int) {
 	t.Helper()
 	var got map[booth.Decision]int
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
 		db, err := data.OpenDir(dataDir)
 		if err != nil {
