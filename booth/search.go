@@ -72,6 +72,14 @@ func SearchTerms(v *Visitor) []string {
 			}
 		}
 	}
+	// A Korean name is also found by every usual spelling of its family
+	// name, alone or run together with the given name (kim, kimminji).
+	if _, spellings, given, ok := koreanName(v.Name); ok {
+		for _, sp := range spellings {
+			add(termLatin + SearchKey(sp))
+			add(termLatin + SearchKey(sp) + SearchKey(given))
+		}
+	}
 	if d := Digits(v.Phone); d != "" {
 		for i := 0; i+minPhoneDigits <= len(d); i++ {
 			add(termPhone + d[i:])

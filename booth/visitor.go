@@ -83,7 +83,7 @@ type Visitor struct {
 func (v *Visitor) Normalize() {
 	v.Name = strings.Join(strings.Fields(v.Name), " ")
 	if strings.TrimSpace(v.NameLatin) == "" {
-		v.NameLatin = Latin(v.Name)
+		v.NameLatin = KoreanLatin(v.Name)
 	}
 	v.NameLatin = strings.Join(strings.Fields(v.NameLatin), " ")
 	v.Phone = NormalizePhone(v.Phone)
