@@ -527,3 +527,26 @@ func TestKioskScreenshots(t *testing.T) {
 		shot("9-exit")
 	}
 }
+
+// TestLeavingKioskRestoresDeskLanguage: an admin leaves the kiosk while a
+// visitor's registration is under way in Russian; the desk is back in the
+// staff's language.
+func TestLeavingKioskRestoresDeskLanguage(t *testing.T) {
+	u, _, k := startTestKiosk(t)
+	staffLang := CurrentLanguage()
+	visitorLang := "ru"
+	if staffLang == "ru" {
+		visitorLang = "kk"
+	}
+	chooseLanguage(t, k, visitorLang)
+	admin := k.app.kioskBy
+	act(func() { u.leaveKiosk(admin) })
+	act(func() {
+		if got := CurrentLanguage(); got != staffLang {
+			t.Fatalf("the desk is in %s after the kiosk, want %s", got, staffLang)
+		}
+		if u.desk == nil {
+			t.Fatal("no desk after leaving the kiosk")
+		}
+	})
+}

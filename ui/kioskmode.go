@@ -39,5 +39,8 @@ func (u *App) leaveKiosk(admin *booth.Staff) {
 	u.kiosk = nil
 	u.kioskBy = nil
 	u.win.SetFullScreen(false)
+	// A visitor may have left the kiosk in their language mid-registration:
+	// the desk comes back in the staff's.
+	SetLanguage(u.fyne.Preferences().StringWithFallback(prefLanguage, DefaultLanguage))
 	u.signedIn(admin)
 }
