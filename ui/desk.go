@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -51,7 +52,7 @@ type desk struct {
 	recent     []booth.Scan
 	recentList *widget.List
 
-	search      *widget.Entry
+	search      *shortcutEntry
 	found       []booth.Visitor
 	foundList   *widget.List
 	foundStatus *widget.Label
@@ -82,7 +83,31 @@ type desk struct {
 func newDesk(u *App, ev *booth.Event) *desk {
 	d := &desk{app: u, ev: ev, stopper: newStopper(), lastActivity: u.cfg.Now()}
 	d.content = d.build()
+	// With the focus on a button the window's shortcut serves; in the scan
+	// and search fields the fields pass it on (onShortcut).
+	u.win.Canvas().AddShortcut(newVisitorShortcut, func(fyne.Shortcut) { d.onNewVisitor() })
 	return d
+}
+
+// newVisitorShortcut opens the registration of a walk-in from the desk.
+var newVisitorShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
+
+// onShortcut takes the desk's shortcuts typed in its fields.
+func (d *desk) onShortcut(s fyne.Shortcut) bool {
+	if s.ShortcutName() != newVisitorShortcut.ShortcutName() {
+		return false
+	}
+	d.onNewVisitor()
+	return true
+}
+
+// onNewVisitor opens the registration form, unless a dialog (that form
+// among them) is open over the desk.
+func (d *desk) onNewVisitor() {
+	if d.stopped() || d.app.win.Canvas().Overlays().Top() != nil || !d.registerBtn.Visible() || d.registerBtn.Disabled() {
+		return
+	}
+	d.app.showRegister(d.ev)
 }
 
 func (d *desk) build() fyne.CanvasObject {
@@ -144,6 +169,7 @@ func counter(value *canvas.Text, label string) fyne.CanvasObject {
 
 func (d *desk) buildScanSide() fyne.CanvasObject {
 	d.scan = newScanEntry(d.onScan, d.app.do)
+	d.scan.onShortcut = d.onShortcut
 	d.scan.SetPlaceHolder(lang.L("Scan a badge (or type its code and press Enter)"))
 	d.scan.OnChanged = func(string) { d.touch() }
 
@@ -207,6 +233,7 @@ func (d *desk) start() {
 // stop ends the desk's background work; callbacks still on their way find
 // it stopped and leave the widgets alone.
 func (d *desk) stop() {
+	d.app.win.Canvas().RemoveShortcut(newVisitorShortcut)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.searchTimer != nil {

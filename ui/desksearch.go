@@ -20,7 +20,7 @@ import (
 // checking in someone without their badge.
 
 func (d *desk) buildSearchSide() fyne.CanvasObject {
-	d.search = widget.NewEntry()
+	d.search = newShortcutEntry(d.onShortcut)
 	d.search.SetPlaceHolder(lang.L("Name in any alphabet, phone digits or email"))
 	d.search.OnChanged = d.onSearchChanged
 	d.search.OnSubmitted = func(s string) {
@@ -62,7 +62,8 @@ func (d *desk) buildSearchSide() fyne.CanvasObject {
 	d.badgeBtn.Disable()
 
 	searchLabel := widget.NewLabelWithStyle(lang.L("Find a visitor"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	d.registerBtn = widget.NewButtonWithIcon(lang.L("New visitor"), theme.ContentAddIcon(), func() { d.app.showRegister(d.ev) })
+	// The shortcut shows on the button: staff learn it by reading it.
+	d.registerBtn = widget.NewButtonWithIcon(lang.L("New visitor")+" (Ctrl+N)", theme.ContentAddIcon(), func() { d.app.showRegister(d.ev) })
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, d.registerBtn, searchLabel), d.search, d.foundStatus)
 	d.detailBtn = widget.NewButtonWithIcon(lang.L("Details"), theme.AccountIcon(), func() {
 		if d.selected != nil {

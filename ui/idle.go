@@ -99,6 +99,9 @@ func (u *App) checkIdle(now time.Time) {
 func (u *App) noticeTyping() {
 	f := u.win.Canvas().Focused()
 	e, ok := f.(*widget.Entry)
+	if tf, isField := f.(interface{ textEntry() *widget.Entry }); isField {
+		e, ok = tf.textEntry(), true
+	}
 	if !ok {
 		u.idle.field = f
 		return

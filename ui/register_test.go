@@ -144,3 +144,25 @@ func TestRegisterWarnsOfDuplicates(t *testing.T) {
 	act(func() { f.birth.SetText(strconv.Itoa(known.BirthYear)) })
 	eventually(t, "a warning by name and year", func() bool { return strings.Contains(f.dupes.Text, known.Name) })
 }
+
+// TestRegisterOpensWithCtrlN: Ctrl+N from the scan field (where the focus
+// lives) or the search field opens the registration form.
+func TestRegisterOpensWithCtrlN(t *testing.T) {
+	u, _, _ := newTestDesk(t)
+	d := u.desk
+	act(func() {
+		if !strings.Contains(d.registerBtn.Text, "Ctrl+N") {
+			t.Errorf("the button does not show its shortcut: %q", d.registerBtn.Text)
+		}
+		d.scan.TypedShortcut(newVisitorShortcut)
+	})
+	eventually(t, "the registration form", func() bool { return u.register != nil && u.register.name != nil })
+	first := u.register
+	act(func() {
+		first.dlg.Hide()
+		d.search.TypedShortcut(newVisitorShortcut)
+	})
+	eventually(t, "the form again, from the search field", func() bool {
+		return u.register != first && u.register != nil && u.register.name != nil
+	})
+}

@@ -14,7 +14,10 @@ import (
 // a code left without a terminator is submitted once the typing stops.
 type scanEntry struct {
 	widget.Entry
-	submit func(string)
+	// onShortcut takes the screen's shortcuts (true: handled) before the
+	// field's own (copy, paste …): the focus rarely leaves this field.
+	onShortcut func(fyne.Shortcut) bool
+	submit     func(string)
 	do     func(func()) // runs a func on the UI goroutine
 	idle   *time.Timer
 }
@@ -23,6 +26,40 @@ func newScanEntry(submit func(string), do func(func())) *scanEntry {
 	e := &scanEntry{submit: submit, do: do}
 	e.ExtendBaseWidget(e)
 	return e
+}
+
+// textEntry is the field itself, for noticing typing (noticeTyping).
+func (e *scanEntry) textEntry() *widget.Entry { return &e.Entry }
+
+// textEntry is the field itself, for noticing typing (noticeTyping).
+func (e *shortcutEntry) textEntry() *widget.Entry { return &e.Entry }
+
+// TypedShortcut lets the screen's shortcuts through.
+func (e *scanEntry) TypedShortcut(s fyne.Shortcut) {
+	if e.onShortcut != nil && e.onShortcut(s) {
+		return
+	}
+	e.Entry.TypedShortcut(s)
+}
+
+// shortcutEntry is a text field that lets the screen's shortcuts through.
+type shortcutEntry struct {
+	widget.Entry
+	onShortcut func(fyne.Shortcut) bool
+}
+
+func newShortcutEntry(onShortcut func(fyne.Shortcut) bool) *shortcutEntry {
+	e := &shortcutEntry{onShortcut: onShortcut}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedShortcut lets the screen's shortcuts through.
+func (e *shortcutEntry) TypedShortcut(s fyne.Shortcut) {
+	if e.onShortcut != nil && e.onShortcut(s) {
+		return
+	}
+	e.Entry.TypedShortcut(s)
 }
 
 // AcceptsTab keeps Tab in the field: scanners send it as a terminator.
