@@ -115,7 +115,7 @@ func (b *badgeView) refresh() {
 	last := paper[len(paper)-1]
 	b.printBtn.SetText(lang.L("Reprint badge"))
 	b.status.SetText(lang.L("Printed {{.Count}} times, last at {{.Time}}.", map[string]any{
-		"Count": len(paper), "Time": last.At.In(b.ev.Location()).Format("02.01 15:04")}))
+		"Count": len(paper), "Time": dateTime(last.At.In(b.ev.Location()))}))
 }
 
 func (b *badgeView) onPrint() {

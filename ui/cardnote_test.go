@@ -3,6 +3,7 @@ package ui
 import (
 	"reflect"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -22,6 +23,23 @@ func TestWrapWords(t *testing.T) {
 	} {
 		if got := wrapWords(tc.text, runes, tc.max); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("wrapWords(%q, %v) = %q, want %q", tc.text, tc.max, got, tc.want)
+		}
+	}
+}
+
+func TestDateTimeByLanguage(t *testing.T) {
+	t.Cleanup(func() { act(func() { SetLanguage(DefaultLanguage) }) })
+	at := time.Date(2026, 12, 5, 14, 30, 0, 0, time.UTC)
+	for code, want := range map[string]string{
+		"ko": "2026-12-05 14:30", "ru": "05.12.2026 14:30", "kk": "05.12.2026 14:30", "en": "5 Dec 2026 14:30",
+	} {
+		var got string
+		act(func() {
+			SetLanguage(code)
+			got = dateTime(at)
+		})
+		if got != want {
+			t.Errorf("%s: %q, want %q", code, got, want)
 		}
 	}
 }

@@ -421,7 +421,7 @@ func (d *doctorDesk) loadHistory() {
 			}
 			d.history.Add(widget.NewLabelWithStyle(lang.L("Earlier consultations with this hospital"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 			for i, c := range list {
-				line := fmt.Sprintf("%s · %s · %s", c.At.In(d.ev.Location()).Format("01-02 15:04"), c.Department, recommendationName(c.Recommendation))
+				line := fmt.Sprintf("%s · %s · %s", dateTime(c.At.In(d.ev.Location())), c.Department, recommendationName(c.Recommendation))
 				switch {
 				case !c.HasNote():
 				case key == nil:

@@ -3,6 +3,7 @@ package ui
 import (
 	"os"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
@@ -59,4 +60,24 @@ func knownLanguage(code string) bool {
 		}
 	}
 	return false
+}
+
+// dateTimeLayouts write a date and time as each language reads it: Korean
+// year-month-day, Russian and Kazakh day.month.year, English day month year.
+// The year is always there, so 05.12 is never read as 12 May.
+var dateTimeLayouts = map[string]string{
+	"ko": "2006-01-02 15:04",
+	"ru": "02.01.2006 15:04",
+	"kk": "02.01.2006 15:04",
+	"en": "2 Jan 2006 15:04",
+}
+
+// dateTime writes t (already in the event's time zone) in the current
+// language's way.
+func dateTime(t time.Time) string {
+	layout, ok := dateTimeLayouts[CurrentLanguage()]
+	if !ok {
+		layout = dateTimeLayouts["en"]
+	}
+	return t.Format(layout)
 }

@@ -187,7 +187,7 @@ func (s *meetingsScreen) describe(m booth.Meeting) string {
 	}
 	when := at.Format("15:04")
 	if s.ev != nil && m.Day != s.ev.LocalDay(s.app.cfg.Now()) {
-		when = at.Format("01-02 15:04")
+		when = dateTime(at)
 	}
 	if m.Late {
 		when += " " + lang.L("(entered later)")

@@ -122,7 +122,7 @@ func (s *syncScreen) refresh() {
 
 func (s *syncScreen) show(st *booth.SyncStatus) {
 	loc := s.ev.Location()
-	at := func(t time.Time) string { return t.In(loc).Format("01-02 15:04") }
+	at := func(t time.Time) string { return dateTime(t.In(loc)) }
 	if e := st.LastExport; e == nil {
 		s.state.SetText(lang.L("This laptop has made no bundle yet."))
 	} else {

@@ -104,7 +104,7 @@ func (vw *visitorView) show() {
 	}
 	loc := vw.ev.Location()
 	for _, s := range vw.scans {
-		line := fmt.Sprintf("%s · %s · ", s.At.In(loc).Format("02.01 15:04"), s.DeviceName)
+		line := fmt.Sprintf("%s · %s · ", dateTime(s.At.In(loc)), s.DeviceName)
 		switch s.Decision {
 		case booth.Admitted:
 			line += lang.L("checked in")
@@ -122,9 +122,9 @@ func (vw *visitorView) show() {
 		if c.Purpose == booth.PurposeProvision {
 			name = lang.L("Provision to {{.Hospital}}", map[string]any{"Hospital": vw.orgs[c.OrgID]})
 		}
-		state := lang.L("given {{.Time}}", map[string]any{"Time": c.At.In(loc).Format("02.01 15:04")})
+		state := lang.L("given {{.Time}}", map[string]any{"Time": dateTime(c.At.In(loc))})
 		if !c.Granted {
-			state = lang.L("not given or withdrawn {{.Time}}", map[string]any{"Time": c.At.In(loc).Format("02.01 15:04")})
+			state = lang.L("not given or withdrawn {{.Time}}", map[string]any{"Time": dateTime(c.At.In(loc))})
 		}
 		row := widget.NewLabel(name + " — " + state)
 		row.Wrapping = fyne.TextWrapWord
