@@ -236,15 +236,53 @@ func (db *DB) RecentVisitors(ctx context.Context, limit int) ([]booth.Visitor, e
 // FindVisitors returns up to limit visitors matching query (booth.ParseQuery):
 // every word must be a prefix of one of the visitor's search terms.
 func (db *DB) FindVisitors(ctx context.Context, query string, limit int) ([]booth.Visitor, error) {
-	q := booth.ParseQuery(query)
-	if q.Empty() {
-		return nil, nil
-	}
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
-	// One word, or the pair of the first two words, drives an index range
-	// scan; every word then filters through its own ranges.
+	inner, args := visitorMatches(query)
+	if inner == "" {
+		return nil, nil
+	}
+	sqlText := `SELECT ` + visitorColumns + ` FROM visitor WHERE id IN (` + inner + ` LIMIT ?)`
+	args = append(args, limit)
+	rows, err := db.r.QueryContext(ctx, sqlText, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []booth.Visitor
+	for rows.Next() {
+		v, err := scanVisitor(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *v)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].NameLatin < out[j].NameLatin })
+	return out, rows.Err()
+}
+
+// CountVisitors counts the visitors a search finds, up to upTo: the desk
+// says how many match in all while it lists the first few.
+func (db *DB) CountVisitors(ctx context.Context, query string, upTo int) (int, error) {
+	inner, args := visitorMatches(query)
+	if inner == "" {
+		return 0, nil
+	}
+	var n int
+	err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM (`+inner+` LIMIT ?)`, append(args, upTo)...).Scan(&n)
+	return n, err
+}
+
+// visitorMatches is the SQL selecting the ids of the visitors query finds,
+// and its arguments; "" for a query that can find nobody. One word, or the
+// pair of the first two words, drives an index range scan; every word then
+// filters through its own ranges.
+func visitorMatches(query string) (string, []any) {
+	q := booth.ParseQuery(query)
+	if q.Empty() {
+		return "", nil
+	}
 	ranges := func(alts []string) (string, []any) {
 		var ors []string
 		var args []any
@@ -270,24 +308,7 @@ func (db *DB) FindVisitors(ctx context.Context, query string, limit int) ([]boot
 	if len(where) > 0 {
 		rest = " WHERE " + strings.Join(where, " AND ")
 	}
-	sqlText := `SELECT ` + visitorColumns + ` FROM visitor WHERE id IN (
-		SELECT visitor_id FROM (SELECT DISTINCT t.visitor_id FROM visitor_term t WHERE ` + driver + `) d` + rest + ` LIMIT ?)`
-	args = append(args, limit)
-	rows, err := db.r.QueryContext(ctx, sqlText, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []booth.Visitor
-	for rows.Next() {
-		v, err := scanVisitor(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *v)
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].NameLatin < out[j].NameLatin })
-	return out, rows.Err()
+	return `SELECT visitor_id FROM (SELECT DISTINCT t.visitor_id FROM visitor_term t WHERE ` + driver + `) d` + rest, args
 }
 
 // Consents lists a visitor's consent records, oldest first.

@@ -30,6 +30,7 @@ const (
 	refocusAfter = 15 * time.Second
 	searchDelay  = 150 * time.Millisecond
 	searchLimit  = 30
+	countLimit   = 10001 // counting stops here: "more than 10000"
 )
 
 // desk is the check-in desk: one scan field that keeps focus, a large result

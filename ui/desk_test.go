@@ -456,3 +456,22 @@ func TestSetupJoinsEventFromItsFile(t *testing.T) {
 		t.Fatalf("no badge key after joining: %v", err)
 	}
 }
+
+// TestDeskSearchSaysHowManyInAll: more matches than the list shows — the
+// label gives the total, which CountVisitors and an unlimited search agree
+// on.
+func TestDeskSearchSaysHowManyInAll(t *testing.T) {
+	u, db, _ := newTestDesk(t)
+	d := u.desk
+	all, err := db.FindVisitors(context.Background(), "a", 500)
+	if err != nil || len(all) <= searchLimit {
+		t.Fatalf("the demo has %d visitors with a word starting with a (%v)", len(all), err)
+	}
+	if n, err := db.CountVisitors(context.Background(), "a", countLimit); err != nil || n != len(all) {
+		t.Fatalf("CountVisitors = %d %v, want %d", n, err, len(all))
+	}
+	act(func() { test.Type(d.search, "a") })
+	want := lang.L("{{.Count}} found; the first {{.Shown}} are shown. Type more to narrow it.",
+		map[string]any{"Count": len(all), "Shown": searchLimit})
+	eventually(t, "the total", func() bool { return d.foundStatus.Text == want && len(d.found) == searchLimit })
+}

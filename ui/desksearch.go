@@ -100,6 +100,11 @@ func (d *desk) runSearch(q string, seq int) {
 	} else {
 		found, err = d.app.cfg.Store.FindVisitors(context.Background(), q, searchLimit)
 	}
+	total := len(found)
+	if err == nil && total == searchLimit {
+		// The list shows the first few; the label says how many in all.
+		total, err = d.app.cfg.Store.CountVisitors(context.Background(), q, countLimit)
+	}
 	d.app.do(func() {
 		d.mu.Lock()
 		stale := seq != d.searchSeq
@@ -114,6 +119,12 @@ func (d *desk) runSearch(q string, seq int) {
 			d.foundStatus.SetText(lang.L("Registered last:"))
 		case len(found) == 0:
 			d.foundStatus.SetText(lang.L("No visitor matches."))
+		case total >= countLimit:
+			d.foundStatus.SetText(lang.L("More than {{.Count}} found; the first {{.Shown}} are shown. Type more to narrow it.",
+				map[string]any{"Count": countLimit - 1, "Shown": len(found)}))
+		case total > len(found):
+			d.foundStatus.SetText(lang.L("{{.Count}} found; the first {{.Shown}} are shown. Type more to narrow it.",
+				map[string]any{"Count": total, "Shown": len(found)}))
 		default:
 			d.foundStatus.SetText(lang.L("{{.Count}} found", map[string]any{"Count": len(found)}))
 		}

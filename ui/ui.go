@@ -23,6 +23,7 @@ type Store interface {
 	booth.CheckinService
 	booth.BadgeService
 	FindVisitors(ctx context.Context, query string, limit int) ([]booth.Visitor, error)
+	CountVisitors(ctx context.Context, query string, upTo int) (int, error)
 	RecentVisitors(ctx context.Context, limit int) ([]booth.Visitor, error)
 	CreateVisitor(ctx context.Context, v *booth.Visitor, consents []booth.Consent) error
 	Visitor(ctx context.Context, id string) (*booth.Visitor, error)
