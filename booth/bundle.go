@@ -75,6 +75,8 @@ type Manifest struct {
 	MaxSeq         int64  `json:"max_seq"`
 	SnapshotSHA256 string `json:"snapshot_sha256"` // hex
 	SnapshotSize   int64  `json:"snapshot_size"`
+	// AppVersion is the medibooth that made the bundle ("" before 0.1.0).
+	AppVersion string `json:"app_version,omitempty"`
 }
 
 // KeyID names the laptop key that signed the manifest.
@@ -132,6 +134,9 @@ func SealBundle(w io.Writer, m *Manifest, is *Issuer, hq string, snapshot io.Rea
 		return Errorf(ECONFLICT, "This laptop has no certified key for the event; join the event first.")
 	}
 	m.Format, m.Version = BundleFormat, BundleVersion
+	if m.AppVersion == "" {
+		m.AppVersion = Version
+	}
 	m.Key = is.Key.Public().(ed25519.PublicKey)
 	m.Cert = is.Cert
 	mb, err := json.Marshal(m)

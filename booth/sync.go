@@ -52,6 +52,8 @@ type BundleImport struct {
 	Rows     int            `json:"rows"`    // in the bundle
 	Changed  int            `json:"changed"` // rows added or changed here
 	Tables   map[string]int `json:"tables,omitempty"`
+	// AppVersion is the medibooth that made the bundle.
+	AppVersion string `json:"app_version,omitempty"`
 }
 
 // PurgeStatus says what purging personal data would do on this laptop:

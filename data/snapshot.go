@@ -545,7 +545,8 @@ func (db *DB) importBundle(ctx context.Context, r io.Reader) (*BundleImport, err
 	if n := len(migrations()); m.Schema > n {
 		return nil, booth.Errorf(booth.EINVALID, "This bundle was made by a newer medibooth (schema %d; this one knows %d); update medibooth to import it.", m.Schema, n)
 	}
-	res := &BundleImport{Decision: BundleImported, SHA256: b.FileHash, DeviceID: m.DeviceID, Device: m.Device, MadeAt: m.MadeAt, Rows: m.Rows}
+	res := &BundleImport{Decision: BundleImported, SHA256: b.FileHash, DeviceID: m.DeviceID, Device: m.Device, MadeAt: m.MadeAt, Rows: m.Rows,
+		AppVersion: m.AppVersion}
 	var seen int
 	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM bundle_import WHERE hash = ?`, b.FileHash).Scan(&seen); err != nil {
 		return nil, err

@@ -51,6 +51,7 @@ const usage = `medibooth — check-in and consultation desk for medical-tourism 
 
 Usage:
   medibooth                                  open the check-in desk (GUI)
+  medibooth --version                        the version of this medibooth
   medibooth demo                             load the embedded demo event (idempotent)
   medibooth event init --name N --city C --country CC --start YYYY-MM-DD --end YYYY-MM-DD [--tz ZONE]
   medibooth event package --out FILE         HQ: the signed set-up file for the event's laptops
@@ -143,13 +144,16 @@ func sentence(err error) string {
 }
 
 func (m *Main) run(ctx context.Context, args []string) error {
-	if len(args) == 0 || (strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help") {
+	if len(args) == 0 || (strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" && args[0] != "--version") {
 		return m.runGUI(args)
 	}
 	cmd, rest := args[0], args[1:]
 	switch cmd {
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
+		return nil
+	case "version", "--version":
+		fmt.Fprintln(m.Stdout, booth.VersionLine())
 		return nil
 	case "demo":
 		return m.runDemo(ctx, rest)

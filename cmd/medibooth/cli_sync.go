@@ -84,7 +84,7 @@ func (m *Main) runSyncImport(ctx context.Context, args []string) error {
 		default:
 			r.Decision, r.BundleImport = res.Decision, res
 			r.Receipt = booth.ReceiptCode(res.SHA256)
-			fmt.Fprintf(&text, "%s: imported from %s, %d rows, %d new or changed. Receipt code for the laptop: %s\n", f, res.Device, res.Rows, res.Changed, r.Receipt)
+			fmt.Fprintf(&text, "%s: imported from %s (medibooth %s), %d rows, %d new or changed. Receipt code for the laptop: %s\n", f, res.Device, appVersion(res.AppVersion), res.Rows, res.Changed, r.Receipt)
 		}
 		counts[r.Decision]++
 		results = append(results, r)
@@ -171,4 +171,13 @@ func byteSize(n int64) string {
 		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// appVersion names the medibooth that made a bundle; bundles of versions
+// before 0.1.0 did not say.
+func appVersion(v string) string {
+	if v == "" {
+		return "before 0.1.0"
+	}
+	return v
 }

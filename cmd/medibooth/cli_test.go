@@ -279,3 +279,30 @@ func TestCLIImportXLSX(t *testing.T) {
 		t.Fatalf("broken workbook: exit %d %q", code, errs)
 	}
 }
+
+// TestCLIVersion: --version prints the version; HQ's import names the
+// medibooth that made each bundle.
+func TestCLIVersion(t *testing.T) {
+	c := newCLI(t)
+	code, out, _ := c.run("--version")
+	if code != 0 || !strings.HasPrefix(out, "medibooth "+booth.Version) {
+		t.Fatalf("--version: exit %d %q", code, out)
+	}
+	hq, pkg := syncEvent(t, "KITF 2026")
+	desk := syncLaptop(t, pkg, "Desk 1")
+	syncWork(t, desk, "Асель", 1)
+	file := syncExportFile(t, desk, "v.bundle")
+	var res struct {
+		Results []struct {
+			AppVersion string `json:"app_version"`
+		} `json:"results"`
+	}
+	code, out, errs := hq.run("sync", "import", file, "--json")
+	if code != 0 || json.Unmarshal([]byte(out), &res) != nil || len(res.Results) != 1 || res.Results[0].AppVersion != booth.Version {
+		t.Fatalf("import: exit %d %q %q", code, out, errs)
+	}
+	syncWork(t, desk, "Болат", 1)
+	if _, text, _ := hq.run("sync", "import", syncExportFile(t, desk, "v2.bundle")); !strings.Contains(text, "(medibooth "+booth.Version+")") {
+		t.Fatalf("import does not name the version: %q", text)
+	}
+}
