@@ -18,8 +18,8 @@ type scanEntry struct {
 	// field's own (copy, paste …): the focus rarely leaves this field.
 	onShortcut func(fyne.Shortcut) bool
 	submit     func(string)
-	do     func(func()) // runs a func on the UI goroutine
-	idle   *time.Timer
+	do         func(func()) // runs a func on the UI goroutine
+	idle       *time.Timer
 }
 
 func newScanEntry(submit func(string), do func(func())) *scanEntry {
