@@ -72,6 +72,17 @@ func TestCLIFullDiskAndReadOnly(t *testing.T) {
 	c.env["MEDIBOOTH_DATA"] = disk
 	c.mustJSON(&struct{}{}, "event", "init", "--name", "KITF 2026", "--city", "Almaty", "--country", "KZ",
 		"--start", "2026-04-22", "--end", "2026-04-24")
+	c.mustJSON(&struct{}{}, "org", "add", "--kind", "hospital", "--name", "Korea University Anam", "--dept", "GI cancers")
+	c.stdin = "quiet orchard under snow\n"
+	c.mustJSON(&struct{}{}, "org", "key", "Anam")
+	var patient struct{ ID string }
+	c.mustJSON(&patient, "visitor", "add", "--name", "Гүлнар Ахметова", "--consent", "contact,health,transfer", "--share-with", "Anam")
+	// A laptop of the event, elsewhere, with a bundle for this HQ.
+	pkg := filepath.Join(t.TempDir(), "event.package")
+	c.mustJSON(&struct{}{}, "event", "package", "--out", pkg)
+	desk2 := syncLaptop(t, pkg, "Desk 2")
+	desk2.mustJSON(&struct{}{}, "visitor", "add", "--name", "Dana Desk-Two", "--consent", "contact")
+	bundle := syncExportFile(t, desk2, "desk2.bundle")
 	var codes []string
 	for _, name := range []string{"Айгерим Нурланова", "Ерлан Сапаров", "김민지"} {
 		var v struct{ ID, Code string }
@@ -107,8 +118,14 @@ func TestCLIFullDiskAndReadOnly(t *testing.T) {
 	if exit, _, errs := c.run("sync", "export", "--out", filepath.Join(disk, "desk.bundle")); exit != 1 || !strings.Contains(errs, full) {
 		t.Errorf("export on a full disk: exit %d, %q", exit, errs)
 	}
+	if exit, _, errs := c.run("consult", "add", "--visitor", patient.ID, "--hospital", "Anam", "--dept", "GI cancers", "--notes", "pain"); exit != 1 || !strings.Contains(errs, full) {
+		t.Errorf("consultation on a full disk: exit %d, %q", exit, errs)
+	}
+	if exit, _, errs := c.run("sync", "import", bundle); exit != 1 || !strings.Contains(errs, full) {
+		t.Errorf("import on a full disk: exit %d, %q", exit, errs)
+	}
 	if leftovers, _ := filepath.Glob(filepath.Join(disk, ".*")); len(leftovers) > 0 {
-		t.Errorf("a failed export left %v", leftovers)
+		t.Errorf("a failed export or import left %v", leftovers)
 	}
 	// Staff still sign in (unrecorded); wrong PINs still count.
 	if s, err := desk.SignIn(context.Background(), admin.ID, "2580"); err != nil || s == nil {
@@ -137,10 +154,13 @@ func TestCLIFullDiskAndReadOnly(t *testing.T) {
 	if s, err := desk.Checkin(context.Background(), booth.CheckinRequest{Raw: codes[2]}); err != nil || s.Decision != booth.Admitted {
 		t.Fatalf("the open desk after space returned: %+v %v", s, err)
 	}
+	if exit, _, errs := c.run("sync", "import", bundle); exit != 0 {
+		t.Fatalf("import after space returned: exit %d, %q", exit, errs)
+	}
 	desk.Close()
 	var after reportCounts
 	c.mustJSON(&after, "report", "--format", "json")
-	if after.Scans != before.Scans+2 || after.VisitorsUnique != before.VisitorsUnique+2 {
+	if after.Scans != before.Scans+2 || after.VisitorsUnique != before.VisitorsUnique+2 { // Desk 2's visitor never checked in
 		t.Errorf("after space returned: %+v, before %+v", after, before)
 	}
 
