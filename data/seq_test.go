@@ -33,24 +33,10 @@ func second(t *testing.T, db *data.DB) *data.DB {
 // purge, and the next bundle must bring it to HQ.
 func TestTwoWritersStaleSequenceIsNotPurged(t *testing.T) {
 	ctx := context.Background()
-	hq, _ := MustOpenDB(t)
-	MustEvent(t, hq)
-	desk := joined(t, hq, "Desk A")
-	start, later := desk.Now(), time.Duration(0)
-	desk.Now = func() time.Time { return start.Add(later) }
+	hq, desk, later := hqAndDesk(t)
 	cli := second(t, desk) // opened now: it knows the sequence as it is
 	deskWork(t, desk, "Window Visitor", 4)
-
-	if _, err := importFile(hq, exportTo(t, desk, "a.bundle")); err != nil {
-		t.Fatal(err)
-	}
-	st0, err := desk.SyncStatus(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := desk.AckBundle(ctx, st0.LastExport.SHA256); err != nil {
-		t.Fatal(err)
-	}
+	hqConfirms(t, hq, desk, "a.bundle")
 	MustVisitor(t, cli, "Never At HQ")
 
 	st, err := desk.SyncStatus(ctx)
@@ -60,7 +46,7 @@ func TestTwoWritersStaleSequenceIsNotPurged(t *testing.T) {
 	if err := desk.SetRetentionDays(ctx, 0); err != nil {
 		t.Fatal(err)
 	}
-	later = time.Hour
+	*later = time.Hour
 	ps, err := desk.PurgeStatus(ctx)
 	if err != nil || ps.NotAtHQ != 1 || ps.Ready != 4 {
 		t.Fatalf("purge status: %+v %v", ps, err)
@@ -143,5 +129,34 @@ func TestTwoWritersSequenceUnique(t *testing.T) {
 	}
 	if backwards != 0 {
 		t.Fatalf("%d scans committed later with a lower sequence", backwards)
+	}
+}
+
+// hqAndDesk is HQ with the test event and a laptop that joined it, whose
+// clock runs *later after the join.
+func hqAndDesk(t *testing.T) (hq, desk *data.DB, later *time.Duration) {
+	t.Helper()
+	hq, _ = MustOpenDB(t)
+	MustEvent(t, hq)
+	desk = joined(t, hq, "Desk A")
+	start := desk.Now()
+	later = new(time.Duration)
+	desk.Now = func() time.Time { return start.Add(*later) }
+	return hq, desk, later
+}
+
+// hqConfirms exports desk's bundle, imports it at HQ and records HQ's
+// confirmation on the desk.
+func hqConfirms(t *testing.T, hq, desk *data.DB, name string) {
+	t.Helper()
+	if _, err := importFile(hq, exportTo(t, desk, name)); err != nil {
+		t.Fatal(err)
+	}
+	st, err := desk.SyncStatus(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := desk.AckBundle(context.Background(), st.LastExport.SHA256); err != nil {
+		t.Fatal(err)
 	}
 }

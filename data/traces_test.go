@@ -19,9 +19,7 @@ import (
 // write-ahead log holds the name or phone afterwards.
 func TestEraseLeavesNoTraceWhileOpen(t *testing.T) {
 	ctx := context.Background()
-	hq, _ := MustOpenDB(t)
-	MustEvent(t, hq)
-	desk := joined(t, hq, "Desk A")
+	_, desk, _ := hqAndDesk(t)
 	window := second(t, desk)
 	v := MustVisitor(t, desk, "Zhanargul Erasable")
 	v.Phone = "+77019876543"
@@ -87,11 +85,7 @@ func TestLeftoverSnapshotsRemovedOnOpen(t *testing.T) {
 // visitor's older rows stay out, HQ has them).
 func TestPurgedVisitorComesBack(t *testing.T) {
 	ctx := context.Background()
-	hq, _ := MustOpenDB(t)
-	MustEvent(t, hq)
-	desk := joined(t, hq, "Desk A")
-	start, later := desk.Now(), time.Duration(0)
-	desk.Now = func() time.Time { return start.Add(later) }
+	hq, desk, later := hqAndDesk(t)
 	v := MustVisitor(t, desk, "Returning Guest")
 	code, _, err := desk.BadgeCode(ctx, v.ID)
 	if err != nil {
@@ -100,21 +94,15 @@ func TestPurgedVisitorComesBack(t *testing.T) {
 	if _, err := desk.Checkin(ctx, booth.CheckinRequest{Raw: code}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := importFile(hq, exportTo(t, desk, "a.bundle")); err != nil {
-		t.Fatal(err)
-	}
-	st, _ := desk.SyncStatus(ctx)
-	if err := desk.AckBundle(ctx, st.LastExport.SHA256); err != nil {
-		t.Fatal(err)
-	}
+	hqConfirms(t, hq, desk, "a.bundle")
 	if err := desk.SetRetentionDays(ctx, 0); err != nil {
 		t.Fatal(err)
 	}
-	later = time.Hour
+	*later = time.Hour
 	if n, err := desk.PurgePersonalData(ctx); err != nil || n != 1 {
 		t.Fatalf("purged %d: %v", n, err)
 	}
-	later = 24 * time.Hour // the second day
+	*later = 24 * time.Hour // the second day
 	s, err := desk.Checkin(ctx, booth.CheckinRequest{Raw: code})
 	if err != nil || s.Decision != booth.Admitted {
 		t.Fatalf("the purged visitor's badge on day two: %+v %v", s, err)

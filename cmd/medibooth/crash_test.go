@@ -295,40 +295,10 @@ func TestCrashHarness(t *testing.T) {
 			t.Errorf("at the end, %s: %s", d, msg)
 		}
 	}
-	// No erased name in any file of either laptop, nor in leftovers.
-	traces := 0
-	for _, d := range []string{lapDir, hqDir} {
-		files, _ := filepath.Glob(filepath.Join(d, "*"))
-		hidden, _ := filepath.Glob(filepath.Join(d, ".*"))
-		for _, f := range append(files, hidden...) {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				continue
-			}
-			for _, name := range erasedNames {
-				if bytes.Contains(b, []byte(name)) {
-					traces++
-					t.Errorf("%s holds the erased name %q", f, name)
-				}
-			}
-		}
-	}
-	// Purged names are gone from the laptop's files and kept at HQ.
-	var purgeTraces int
-	files, _ := filepath.Glob(filepath.Join(lapDir, "*"))
-	hidden, _ := filepath.Glob(filepath.Join(lapDir, ".*"))
-	for _, f := range append(files, hidden...) {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			continue
-		}
-		for _, name := range purgedNames {
-			if bytes.Contains(b, []byte(name)) {
-				purgeTraces++
-				t.Errorf("%s holds the purged name %q", f, name)
-			}
-		}
-	}
+	// No erased name in any file of either laptop, nor in leftovers; no
+	// purged name on the laptop (HQ keeps those).
+	traces := namesInFiles(t, "erased", erasedNames, lapDir, hqDir)
+	purgeTraces := namesInFiles(t, "purged", purgedNames, lapDir)
 	hqDB, err := sql.Open("sqlite", "file:"+filepath.Join(hqDir, "medibooth.db")+"?mode=ro&_pragma=busy_timeout(10000)")
 	if err != nil {
 		t.Fatal(err)
@@ -370,4 +340,28 @@ func scanAt(t *testing.T, dir, at string) bool {
 		t.Fatal(err)
 	}
 	return n > 0
+}
+
+// namesInFiles reports (as errors) and counts every name of names found in
+// a file of dirs, hidden files and leftovers included.
+func namesInFiles(t *testing.T, what string, names []string, dirs ...string) int {
+	t.Helper()
+	found := 0
+	for _, d := range dirs {
+		files, _ := filepath.Glob(filepath.Join(d, "*"))
+		hidden, _ := filepath.Glob(filepath.Join(d, ".*"))
+		for _, f := range append(files, hidden...) {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				continue
+			}
+			for _, name := range names {
+				if bytes.Contains(b, []byte(name)) {
+					found++
+					t.Errorf("%s holds the %s name %q", f, what, name)
+				}
+			}
+		}
+	}
+	return found
 }
