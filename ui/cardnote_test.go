@@ -2,9 +2,12 @@ package ui
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"medibooth/booth"
 )
 
 func TestWrapWords(t *testing.T) {
@@ -42,4 +45,15 @@ func TestDateTimeByLanguage(t *testing.T) {
 			t.Errorf("%s: %q, want %q", code, got, want)
 		}
 	}
+}
+
+// TestSettingsShowVersion: the settings screen says which medibooth runs.
+func TestSettingsShowVersion(t *testing.T) {
+	u, _, _ := newTestDesk(t)
+	act(u.showSettings)
+	act(func() {
+		if s := textUnder(u.Window().Content()); !strings.Contains(s, "medibooth "+booth.Version) {
+			t.Fatalf("the settings do not name the version: %q", s)
+		}
+	})
 }

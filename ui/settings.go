@@ -75,7 +75,8 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		saved()
 	})
 
-	about := widget.NewLabel(fmt.Sprintf("%s: %s", lang.L("This laptop"), s.app.cfg.DeviceName))
+	// The version, for HQ and support: it travels in every bundle too.
+	about := widget.NewLabel(fmt.Sprintf("%s: %s · %s", lang.L("This laptop"), s.app.cfg.DeviceName, booth.VersionLine()))
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Badge printer"), s.printer),
 		widget.NewFormItem(lang.L("Sounds"), s.sound),
