@@ -298,7 +298,13 @@ func (v *Verifier) Verify(code string) (*BadgeContents, error) {
 		}
 		return nil, badgeErr(ReasonForged, "This badge's signature is not valid; it may be forged or damaged.")
 	}
-	if !CheckCert(v.Keys, pub, cert) || !ed25519.Verify(pub, append([]byte(badgeContext), body...), sig) {
+	selfSigned := ed25519.Verify(pub, append([]byte(badgeContext), body...), sig)
+	if !CheckCert(v.Keys, pub, cert) || !selfSigned {
+		// The tag has 16 bits: one event in 65,536 shares ours. A whole
+		// badge whose name our seal key does not open is such an event's.
+		if selfSigned && !opensWith(v.Keys.Seal, b[:headerLen], b[headerLen:n-trailerLen]) {
+			return nil, badgeErr(ReasonOtherEvent, "This badge belongs to another event.")
+		}
 		return nil, badgeErr(ReasonForged, "This badge's signature is not valid; it may be forged or damaged.")
 	}
 	keyID := KeyID(pub)
@@ -325,6 +331,15 @@ func (v *Verifier) Verify(code string) (*BadgeContents, error) {
 	id, _ := uuid.FromBytes(plain[:idLen])
 	return &BadgeContents{VisitorID: id.String(), Type: VisitorTypes[info&infoTypeMask], Name: name,
 		Truncated: info&infoCut != 0, KeyID: keyID}, nil
+}
+
+// opensWith reports whether the seal key opens a badge's sealed part: its
+// synthetic IV (in header) matches what the key makes of the plaintext.
+func opensWith(seal []byte, header, sealed []byte) bool {
+	iv := header[1+tagLen : headerLen]
+	plain := make([]byte, len(sealed))
+	ctr(seal, iv).XORKeyStream(plain, sealed)
+	return hmac.Equal(iv, syntheticIV(seal, header[:1+tagLen], plain))
 }
 
 // ParseBadge reads what a scanner typed and returns the canonical spelling of

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
 	"strings"
 	"testing"
 
@@ -387,5 +389,37 @@ func BenchmarkParseBadgeKazakh(b *testing.B) {
 		if _, err := ParseBadge(typed); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestBadgeOfEventSharingOurTag: the event tag has 16 bits, so one event in
+// 65,536 shares ours; its badges are another event's, not forged. The two
+// roots below are made from seeds found to share a tag.
+func TestBadgeOfEventSharingOurTag(t *testing.T) {
+	seedA, seedB := make([]byte, 32), make([]byte, 32)
+	binary.BigEndian.PutUint64(seedB, 22918)
+	event := func(seed []byte) (ed25519.PrivateKey, EventKeys) {
+		root := ed25519.NewKeyFromSeed(seed)
+		seal := sha256.Sum256(seed)
+		return root, EventKeys{Root: root.Public().(ed25519.PublicKey), Seal: seal[:]}
+	}
+	_, ours := event(seedA)
+	theirRoot, theirs := event(seedB)
+	if !bytes.Equal(ours.Tag(), theirs.Tag()) {
+		t.Fatalf("the seeds no longer share a tag: %x %x", ours.Tag(), theirs.Tag())
+	}
+	code, err := newTestIssuer(theirRoot, theirs).Issue(NewID(), TypePatient, "Данияр Ахметов")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (&Verifier{Keys: ours}).Verify(code); reasonOf(err) != ReasonOtherEvent {
+		t.Fatalf("their badge here: %v", err)
+	}
+	// A badge of ours signed by a laptop key our root never certified is
+	// still forged.
+	rogue := newTestIssuer(theirRoot, ours)
+	forged, _ := rogue.Issue(NewID(), TypePatient, "Данияр Ахметов")
+	if _, err := (&Verifier{Keys: ours}).Verify(forged); reasonOf(err) != ReasonForged {
+		t.Fatalf("a rogue laptop's badge: %v", err)
 	}
 }
