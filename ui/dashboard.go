@@ -101,17 +101,29 @@ func (u *App) showDashboard() {
 		log.Printf("dashboard: read event: %v", err)
 		return
 	}
-	d := newDashboard(u, ev, u.cfg.Store)
-	w := u.fyne.NewWindow(lang.L("Dashboard") + " — " + ev.Name)
-	w.SetContent(d.content)
+	w := u.fyne.NewWindow("")
+	u.dashWin = w
+	u.fillDashboardWindow(ev)
 	w.Resize(fyne.NewSize(1280, 800))
+	w.Show()
+}
+
+// fillDashboardWindow puts a new dashboard, in the current language, into
+// the dashboard's window; the one there before stops.
+func (u *App) fillDashboardWindow(ev *booth.Event) {
+	if u.dash != nil {
+		u.dash.stop()
+	}
+	d := newDashboard(u, ev, u.cfg.Store)
+	w := u.dashWin
+	w.SetTitle(lang.L("Dashboard") + " — " + ev.Name)
+	w.SetContent(d.content)
 	w.SetOnClosed(func() {
 		d.stop()
 		u.dashWin, u.dash = nil, nil
 	})
-	u.dashWin, u.dash = w, d
+	u.dash = d
 	d.start()
-	w.Show()
 }
 
 // openDashboard opens the dashboard for anyone signed in and returns it

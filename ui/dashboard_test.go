@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -464,4 +465,34 @@ func TestDashboardScreenshots(t *testing.T) {
 		eventually(t, "the figures", func() bool { return d.loaded })
 		captureMeetings(t, u, filepath.Join(dir, "dashboard-"+l.Code+".png"))
 	}
+}
+
+// TestDashboardWindowFollowsTheDeskLanguage: the language switched at the
+// desk relabels the dashboard's own window; the old dashboard stops.
+func TestDashboardWindowFollowsTheDeskLanguage(t *testing.T) {
+	u, _, _ := newTestDesk(t)
+	t.Cleanup(func() { act(func() { SetLanguage(DefaultLanguage) }) })
+	var first *dashboard
+	act(func() {
+		u.showDashboard()
+		first = u.dash
+	})
+	eventually(t, "the first figures", func() bool { return first.loaded })
+	to := "ru"
+	if CurrentLanguage() == "ru" {
+		to = "kk"
+	}
+	act(func() { u.switchLanguage(to) })
+	var now *dashboard
+	act(func() { now = u.dash })
+	t.Cleanup(func() { stopDashboard(t, now) })
+	want := translation(t, to, "Visitors today")
+	act(func() {
+		if now == first || !first.stopped() {
+			t.Fatal("the dashboard was not rebuilt")
+		}
+		if s := textUnder(u.dashWin.Content()); !strings.Contains(s, want) {
+			t.Fatalf("the dashboard does not say %q: %q", want, s)
+		}
+	})
 }

@@ -241,6 +241,10 @@ func (u *App) switchLanguage(code string) {
 	u.fyne.Preferences().SetString(prefLanguage, code)
 	SetLanguage(code)
 	u.show()
+	// The dashboard's window speaks the desk's language too.
+	if u.dashWin != nil && u.dash != nil {
+		u.fillDashboardWindow(u.dash.ev)
+	}
 }
 
 // message turns an error into the sentence shown to staff, translated when
