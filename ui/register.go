@@ -53,6 +53,7 @@ type registerForm struct {
 	dupeTimer *time.Timer
 	dupeSeq   int
 	busy      bool
+	readBtns  []*widget.Button // the buttons showing the consent texts
 }
 
 // showRegister opens the registration form over the desk.
@@ -181,8 +182,9 @@ func (f *registerForm) consentRow(c *widget.Check, p booth.Purpose) fyne.CanvasO
 		l.Wrapping = fyne.TextWrapWord
 		s := container.NewVScroll(l)
 		s.SetMinSize(fyne.NewSize(560, 320))
-		dialog.ShowCustom(consentTitle(p), lang.L("Close"), s, f.app.win)
+		f.app.showEscapable(dialog.NewCustom(consentTitle(p), lang.L("Close"), s, f.app.win))
 	})
+	f.readBtns = append(f.readBtns, read)
 	return container.NewBorder(nil, nil, nil, read, c)
 }
 

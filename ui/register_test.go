@@ -166,3 +166,25 @@ func TestRegisterOpensWithCtrlN(t *testing.T) {
 		return u.register != first && u.register != nil && u.register.name != nil
 	})
 }
+
+// TestConsentTextClosesWithEscape: the consent text opened from the form
+// closes with Escape, and the form stays.
+func TestConsentTextClosesWithEscape(t *testing.T) {
+	u, _, _ := newTestDesk(t)
+	f := openRegister(t, u)
+	var before int
+	act(func() {
+		before = len(u.win.Canvas().Overlays().List())
+		test.Tap(f.readBtns[0])
+	})
+	eventually(t, "the consent text", func() bool { return len(u.win.Canvas().Overlays().List()) == before+1 })
+	act(func() { u.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape}) })
+	act(func() {
+		if n := len(u.win.Canvas().Overlays().List()); n != before {
+			t.Fatalf("%d overlays after Escape, want %d (the form)", n, before)
+		}
+		if u.register != f {
+			t.Fatal("the form went with the consent text")
+		}
+	})
+}

@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -87,14 +88,16 @@ type App struct {
 	setup    *setup
 	badge    *badgeView    // the badge on screen, if any
 	register *registerForm // the registration form, if open
-	visitor  *visitorView  // the visitor shown, if any
-	signIn   *signInScreen // the sign-in or first-admin screen, if shown
-	kiosk    *kiosk        // the visitors' kiosk, while this laptop is one
-	staffScr *staffScreen  // the staff screen, if shown
-	settings *settingsScreen
-	doctor   *doctorDesk // the doctors' desk, if shown
-	sync     *syncScreen
-	people   *peopleScreen
+	// escapable are the dialogs open that Escape closes, the last on top.
+	escapable []dialog.Dialog
+	visitor   *visitorView  // the visitor shown, if any
+	signIn    *signInScreen // the sign-in or first-admin screen, if shown
+	kiosk     *kiosk        // the visitors' kiosk, while this laptop is one
+	staffScr  *staffScreen  // the staff screen, if shown
+	settings  *settingsScreen
+	doctor    *doctorDesk // the doctors' desk, if shown
+	sync      *syncScreen
+	people    *peopleScreen
 	// dash is the dashboard in its own window (dashWin), if open.
 	dash    *dashboard
 	dashWin fyne.Window
@@ -142,9 +145,34 @@ func Create(a fyne.App, cfg Config) *App {
 	u.win.SetMaster()
 	u.win.Resize(fyne.NewSize(1280, 800))
 	u.idle.last = cfg.Now()
+	u.win.Canvas().SetOnTypedKey(u.onTypedKey)
 	u.show()
 	u.startIdleWatch()
 	return u
+}
+
+// onTypedKey takes the keys no field took: Escape closes the text shown on
+// top (a consent text, the badge).
+func (u *App) onTypedKey(k *fyne.KeyEvent) {
+	if k.Name != fyne.KeyEscape || len(u.escapable) == 0 {
+		return
+	}
+	d := u.escapable[len(u.escapable)-1]
+	d.Hide()
+}
+
+// showEscapable shows a dialog that Escape closes.
+func (u *App) showEscapable(d dialog.Dialog) {
+	u.escapable = append(u.escapable, d)
+	d.SetOnClosed(func() {
+		for i, e := range u.escapable {
+			if e == d {
+				u.escapable = append(u.escapable[:i], u.escapable[i+1:]...)
+				break
+			}
+		}
+	})
+	d.Show()
 }
 
 // Window returns the main window.
