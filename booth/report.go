@@ -18,6 +18,7 @@ type Report struct {
 	Event       string    `json:"event"`
 	Hospital    string    `json:"hospital,omitempty"` // set when the report is of one hospital
 	GeneratedAt time.Time `json:"generated_at"`
+	AppVersion  string    `json:"app_version"` // the medibooth that made the report
 
 	// Visitors.
 	VisitorsUnique  int            `json:"visitors_unique"` // admitted at least once

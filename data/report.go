@@ -28,7 +28,7 @@ func (db *DB) Report(ctx context.Context, hospitalID string) (*booth.Report, err
 	if err != nil {
 		return nil, err
 	}
-	r := &booth.Report{Event: ev.Name, GeneratedAt: db.Now().UTC(),
+	r := &booth.Report{Event: ev.Name, GeneratedAt: db.Now().UTC(), AppVersion: booth.Version,
 		CheckinsByDay: map[string]int{}, CheckinsByHour: map[string]int{}, VisitorsByType: map[string]int{},
 		VisitorsBy:      booth.Breakdowns{Country: map[string]int{}, City: map[string]int{}, Language: map[string]int{}, Source: map[string]int{}},
 		ScansByDecision: map[string]int{}, ConsultationsByHospital: map[string]int{}, ConsultationsByDepartment: map[string]int{},

@@ -59,7 +59,11 @@ func ReportPDF(r *booth.Report, ev *booth.Event, lang string, f Fonts) ([]byte, 
 	rd.barChart(img, tr("Consultations per hospital"), sortedByValue(r.ConsultationsByHospital), rect{15, 142, 180, 66})
 	rd.barChart(img, tr("Consultations per specialty"), sortedByValue(r.ConsultationsByDepartment), rect{15, 214, 180, 62})
 
-	rd.textLeft(img, rd.regular, tr("Generated")+" "+r.GeneratedAt.In(ev.Location()).Format(time.DateTime),
+	footer := tr("Generated") + " " + r.GeneratedAt.In(ev.Location()).Format(time.DateTime)
+	if r.AppVersion != "" {
+		footer += " · medibooth " + r.AppVersion
+	}
+	rd.textLeft(img, rd.regular, footer,
 		textBox{rect{15, 283, 180, 5}, 8, 1, 0, 0})
 
 	w := newPDF()

@@ -281,7 +281,7 @@ func TestCLIImportXLSX(t *testing.T) {
 }
 
 // TestCLIVersion: --version prints the version; HQ's import names the
-// medibooth that made each bundle.
+// medibooth that made each bundle; the report names the one that made it.
 func TestCLIVersion(t *testing.T) {
 	c := newCLI(t)
 	code, out, _ := c.run("--version")
@@ -304,5 +304,12 @@ func TestCLIVersion(t *testing.T) {
 	syncWork(t, desk, "Болат", 1)
 	if _, text, _ := hq.run("sync", "import", syncExportFile(t, desk, "v2.bundle")); !strings.Contains(text, "(medibooth "+booth.Version+")") {
 		t.Fatalf("import does not name the version: %q", text)
+	}
+	var rep struct {
+		AppVersion string `json:"app_version"`
+	}
+	hq.mustJSON(&rep, "report", "--format", "json")
+	if rep.AppVersion != booth.Version {
+		t.Fatalf("the report names version %q", rep.AppVersion)
 	}
 }
