@@ -38,8 +38,13 @@ func (t *boothTheme) Font(s fyne.TextStyle) fyne.Resource {
 // Color always uses the light variant: booths stand in bright halls, and a
 // light screen reads better there than the system's dark preference.
 func (t *boothTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
-	if n == theme.ColorNamePrimary {
+	switch n {
+	case theme.ColorNamePrimary:
 		return colorBrand
+	case theme.ColorNameFocus:
+		// Amber, not the brand's teal: a focused teal button must stand
+		// out for staff working with the keyboard alone.
+		return colorFocus
 	}
 	return t.Theme.Color(n, theme.VariantLight)
 }
@@ -52,4 +57,5 @@ var (
 	colorRejected  = color.NRGBA{0xb9, 0x1c, 0x1c, 0xff}
 	colorIdle      = color.NRGBA{0x47, 0x55, 0x69, 0xff}
 	colorOnLight   = color.NRGBA{0x1c, 0x19, 0x17, 0xff}
+	colorFocus     = color.NRGBA{0xf5, 0x9e, 0x0b, 0xa0}
 )
