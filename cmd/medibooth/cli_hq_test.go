@@ -16,14 +16,44 @@ import (
 // lockedBuffer is a bytes.Buffer the server goroutine writes and the test
 // reads.
 type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu      sync.Mutex
+	b       bytes.Buffer
+	written chan struct{} // a signal after each write
 }
 
 func (l *lockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.written == nil {
+		l.written = make(chan struct{}, 1)
+	}
+	select {
+	case l.written <- struct{}{}:
+	default:
+	}
 	return l.b.Write(p)
+}
+
+// waitFor waits until the text written holds a match of re, signalled by
+// each write; the minute only bounds a failure.
+func (l *lockedBuffer) waitFor(re *regexp.Regexp) string {
+	l.mu.Lock()
+	if l.written == nil {
+		l.written = make(chan struct{}, 1)
+	}
+	written := l.written
+	l.mu.Unlock()
+	timeout := time.After(time.Minute)
+	for {
+		if m := re.FindString(l.String()); m != "" {
+			return m
+		}
+		select {
+		case <-written:
+		case <-timeout:
+			return ""
+		}
+	}
 }
 
 func (l *lockedBuffer) String() string {
@@ -44,11 +74,7 @@ func TestCLIHQServeTakesPushes(t *testing.T) {
 		m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errs, Getenv: func(k string) string { return hq.env[k] }}
 		done <- m.Run(ctx, []string{"hq", "serve", "--addr", "127.0.0.1:0"})
 	}()
-	addr := regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
-	var url string
-	for deadline := time.Now().Add(time.Minute); url == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		url = addr.FindString(out.String())
-	}
+	url := out.waitFor(regexp.MustCompile(`http://127\.0\.0\.1:\d+`))
 	if url == "" {
 		cancel()
 		t.Fatalf("the server did not start: %q %q", out.String(), errs.String())
@@ -113,11 +139,7 @@ func serveHQ(t *testing.T, hq *cli, scheme string, extra ...string) (string, fun
 		m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errs, Getenv: func(k string) string { return hq.env[k] }}
 		done <- m.Run(ctx, append([]string{"hq", "serve", "--addr", "127.0.0.1:0"}, extra...))
 	}()
-	addr := regexp.MustCompile(scheme + `://127\.0\.0\.1:\d+`)
-	var url string
-	for deadline := time.Now().Add(30 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		url = addr.FindString(out.String())
-	}
+	url := out.waitFor(regexp.MustCompile(scheme + `://127\.0\.0\.1:\d+`))
 	if url == "" {
 		cancel()
 		t.Fatalf("the server did not start: %q %q", out.String(), errs.String())
