@@ -84,14 +84,20 @@ func TestVisitorViewEdits(t *testing.T) {
 	v := demo.Visitors[5]
 	act(func() { u.showVisitor(u.desk.ev, v.ID, nil) })
 	eventually(t, "the visitor's details", func() bool { return u.visitor != nil && u.visitor.status != nil })
-	edited := *u.visitor.v
+	first := u.visitor
+	edited := *first.v
 	edited.City = "Turkistan"
-	act(func() { u.visitor.save(&edited) })
+	act(func() { first.save(&edited) })
 	eventually(t, "the edit stored", func() bool {
 		got, _ := db.Visitor(ctx, v.ID)
 		return got.City == "Turkistan"
 	})
+	// The details reopen after a save; the next edit goes to the new view.
+	eventually(t, "the details reopened", func() bool {
+		return u.visitor != first && u.visitor != nil && u.visitor.status != nil
+	})
+	second := u.visitor
 	edited.Name = ""
-	act(func() { u.visitor.save(&edited) })
-	eventually(t, "a sentence for the missing name", func() bool { return u.visitor.status.Text != "" })
+	act(func() { second.save(&edited) })
+	eventually(t, "a sentence for the missing name", func() bool { return second.status.Text != "" })
 }
