@@ -12,6 +12,8 @@ export LANG := en_US.UTF-8
 BUILD_PKGS  := gcc pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev \
                libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev
 WINDOW_PKGS := libgl1-mesa-dri xvfb xauth x11-apps imagemagick xdotool
+# What the tests read their outputs back with: pdftotext for the report PDF.
+TEST_PKGS   := poppler-utils
 
 .PHONY: all deps deps-window build run test test-unit test-window fuzz soak bench lint package clean
 
@@ -55,6 +57,7 @@ lint: deps
 	$(GO) tool staticcheck ./...
 
 test-unit: deps
+	@$(MAKE) --no-print-directory ensure PKGS="$(TEST_PKGS)"
 	$(GO) test -race -count=1 ./...
 
 # The window test starts the real binary under Xvfb, types a badge code as a
