@@ -3,6 +3,7 @@ module medibooth
 go 1.26.8
 
 require (
+	codeberg.org/go-pdf/fpdf v0.12.0
 	fyne.io/fyne/v2 v2.8.1
 	github.com/blackjack/webcam v0.6.1
 	github.com/google/uuid v1.6.0

@@ -2,7 +2,8 @@
 // label printer, and A4 sheets of eight for an office printer, and sends a
 // PDF to the printer through the operating system. Badges are rasters at
 // 300 dpi, so what the screen shows is what the printer prints; names in any
-// script are set with the fonts the caller hands in.
+// script are set with the fonts the caller hands in. The same fonts set the
+// report's one-page summary, a PDF of text and vector charts.
 package label
 
 import (
@@ -28,9 +29,11 @@ type Badge struct {
 	Number string // optional short human-readable number printed small under the QR ("" = none)
 }
 
-// Fonts are the TrueType/OpenType files badges are set in: Regular for the
-// event, Latin line and number, Bold for the name and type. Each stands in
-// for letters the other lacks. A missing Bold is replaced by Regular.
+// Fonts are the TrueType/OpenType files badges and the report summary are
+// set in: on a badge Regular for the event, Latin line and number, Bold for
+// the name and type, each standing in for letters the other lacks. A
+// missing Bold is replaced by Regular. The report embeds both; a letter
+// Regular lacks prints there as its base letter or '?'.
 type Fonts struct{ Regular, Bold []byte }
 
 // dpi is the resolution of every badge raster; label and office printers
@@ -119,10 +122,16 @@ type renderer struct {
 	regular, bold *typesetter
 }
 
-func newRenderer(f Fonts) (*renderer, error) {
+// withBold returns f with Regular standing in for a missing Bold.
+func (f Fonts) withBold() Fonts {
 	if len(f.Bold) == 0 {
 		f.Bold = f.Regular
 	}
+	return f
+}
+
+func newRenderer(f Fonts) (*renderer, error) {
+	f = f.withBold()
 	reg, err := parseFont(f.Regular)
 	if err != nil {
 		return nil, err

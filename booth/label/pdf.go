@@ -126,6 +126,13 @@ type placed struct {
 	x, y, w, h float64
 }
 
+// Badges are written as 300-dpi grey rasters through this small writer
+// rather than as text: label printers and thermal heads print a bitmap at
+// their native resolution dot for dot, so the badge comes out as the screen
+// showed it, and neither the printer nor the computer sending the file needs
+// the fonts. The report summary, which people read and copy from, is text
+// (report.go).
+
 // pdfWriter writes a minimal PDF 1.4: a catalog, a page tree, and per page
 // a content stream that paints 8-bit grey Flate-compressed images.
 // Object 1 is the catalog and object 2 the page tree, written last once its

@@ -273,12 +273,6 @@ func (ts *typesetter) size(w, h, maxPx, em float64, n int) float64 {
 // because font.Drawer goes through draw.DrawMask, which has no fast path for
 // *image.Gray and would make text the slowest part of a badge.
 func (ts *typesetter) draw(dst *image.Gray, b block, box rectPx, ink uint8) {
-	ts.drawAligned(dst, b, box, ink, false)
-}
-
-// drawAligned is draw with each line centred, or against the box's left
-// edge when left.
-func (ts *typesetter) drawAligned(dst *image.Gray, b block, box rectPx, ink uint8, left bool) {
 	if b.size <= 0 {
 		return
 	}
@@ -286,9 +280,6 @@ func (ts *typesetter) drawAligned(dst *image.Gray, b block, box rectPx, ink uint
 	top := box.y + (box.h-float64(len(b.lines))*ts.lineH*b.size)/2
 	for i, ln := range b.lines {
 		x := box.x + (box.w-width(ln)*b.size)/2
-		if left {
-			x = box.x
-		}
 		// A whole-pixel baseline keeps the letters' flat tops and bottoms sharp.
 		y := math.Round(top + (ts.ascent+float64(i)*ts.lineH)*b.size)
 		for _, g := range ln {
