@@ -14,6 +14,7 @@ import (
 	"math/big"
 	"strings"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -22,55 +23,87 @@ import (
 // A badge code is what a visitor's QR holds and what a desk scanner types. It
 // must verify offline on every laptop of the event, tell a stranger's phone
 // nothing about the visitor, still let any laptop of the event show who it is,
-// survive a keyboard-wedge scanner on the Russian or Kazakh layout, and fit a
-// QR of version 10 at error correction M (513 digits in numeric mode).
+// survive a keyboard-wedge scanner on the Russian or Kazakh layout, and be
+// short: a scanner types about 100 digits a second, a cheap one 30, and a
+// short code makes a small QR that a webcam reads from further away. A code
+// is at most 130 digits (a QR of version 4 at error correction M); a
+// visitor with a name of 17 letters gets about 90.
 //
-// Keys. The event has a root Ed25519 key and a 32-byte seal key. Every laptop
-// has its own Ed25519 key, certified by the root key when the laptop joins the
-// event; the laptop's key signs the badges it issues, and the badge carries
-// the laptop's public key and certificate, so a laptop that never heard of the
-// issuer still verifies the chain up to the event's root key. A lost laptop's
-// key is revoked by its key id; its badges are then refused.
+// Keys. The event has a root Ed25519 key and a 32-byte seal key that every
+// laptop holds. Every laptop has its own Ed25519 key, certified by the root
+// key when it joins; it signs the laptop's bundles and requests. Badges are
+// not signed with it (a signature and a certificate alone are 128 bytes):
+// a badge is authenticated by a MAC whose key is derived from the seal key and
+// the issuing laptop's tag (the first two bytes of its key id), so every
+// laptop of the event checks every laptop's badges with what the event
+// package gave it.
 //
-// Format 2, as bytes (format 1 is the unsigned 13-digit code of code.go):
+// Threat model. These badges are free admission to a free fair, and the desk
+// shows the name of whoever is admitted. What holds:
+//   - A stranger's phone reads digits: the visitor's id, type and name are
+//     sealed with AES-CTR under a key derived from the seal key.
+//   - Nobody without the event's keys can make a badge that passes (a 48-bit
+//     MAC, checked online at a desk one scan at a time), nor change one.
+//   - A badge of another event is refused as such: its 20-bit event tag
+//     differs (one event in a million shares ours; its badges read as forged).
+//   - A lost or stolen laptop is cut off by revoking its key: every badge
+//     bearing its laptop tag is refused on the laptops that know of the
+//     revocation. Two laptops of an event share a tag with a chance of about
+//     n²/131,072 for n laptops; revoking one then refuses the other's badges
+//     too, whose visitors are registered again.
 //
-//	0   1  format byte, 0x02
-//	1   2  event tag: the first bytes of SHA-256 of the root public key
-//	3   6  synthetic IV: HMAC-SHA-256(seal key, bytes 0–2 ‖ plaintext), cut
-//	9   n  sealed: AES-256-CTR(seal key, IV) of the plaintext:
-//	         visitor id (16) ‖ info (1: type, name encoding) ‖ name (≤ 25)
-//	…  32  the issuing laptop's public key
-//	…  64  certificate: root signature of "medibooth cert 2" ‖ tag ‖ laptop key
-//	…  64  the laptop's signature of "medibooth badge 2" ‖ everything before
+// What is accepted: whoever holds the seal key (every laptop's database, the
+// event package) can mint badges under any laptop tag not revoked, and read
+// every badge's name. Such a badge admits its bearer to the fair, as
+// registering at the desk would; it opens no health note (those are sealed to
+// each hospital's key) and cannot enter a bundle, which the laptop's own
+// Ed25519 key signs. After a theft the event can be packaged with a new seal
+// key and badges printed again.
+//
+// Format 3, as bytes (format 1 is the unsigned 13-digit visitor number of
+// code.go; format 2, signed and 470–513 digits long, is no longer read):
+//
+//	0   3  format (the high 4 bits, 3) and the event tag (20 bits of
+//	       SHA-256 of the root public key)
+//	3   2  laptop tag: the first two bytes of the issuing laptop's key id
+//	5   6  MAC: HMAC-SHA-256(laptop's badge key, bytes 0–4 ‖ plaintext), cut;
+//	       it is also the IV of the seal
+//	11  n  sealed: AES-256-CTR(seal key, MAC) of the plaintext:
+//	         info (1: type, id length, name encoding, cut) ‖
+//	         visitor id (8 for ids of NewVisitorID, else 16) ‖ name
 //
 // The bytes are written as decimal digits, 17 digits per 7 bytes, because
 // digits are what every layout maps back most simply (Unscramble) and QR
-// numeric mode packs them at 3⅓ bits each. Every byte string has exactly one
-// spelling; a code with a value out of range for its length is malformed.
+// numeric mode packs them at 3⅓ bits each; a Damm check digit follows, so a
+// digit misread or mistyped says "damaged", not "another event". Every byte
+// string has exactly one spelling; a code with a value out of range for its
+// length is malformed.
 const (
-	badgeFormat  = 0x02
-	tagLen       = 2
-	sivLen       = 6
-	headerLen    = 1 + tagLen + sivLen
-	idLen        = 16
-	pubLen       = ed25519.PublicKeySize
-	sigLen       = ed25519.SignatureSize
-	trailerLen   = pubLen + 2*sigLen
-	maxBadgeLen  = 211 // bytes that fit 513 digits
-	maxBadgeName = maxBadgeLen - headerLen - idLen - 1 - trailerLen
-	minBadgeLen  = headerLen + idLen + 1 + trailerLen
+	badgeFormat = 3
+	tagLen      = 3 // format and event tag
+	laptopLen   = 2
+	macLen      = 6
+	headerLen   = tagLen + laptopLen + macLen
+	shortIDLen  = 8
+	longIDLen   = 16
+	maxBadgeLen = 53 // bytes that fit 129 digits
+	minBadgeLen = headerLen + shortIDLen + 1
 
 	// MaxBadgeDigits is the longest badge code, in digits.
-	MaxBadgeDigits = 513
+	MaxBadgeDigits = 130
+	// minBadgeDigits is the shortest: a visitor with no name.
+	minBadgeDigits = 50
 
-	certContext  = "medibooth cert 2"
-	badgeContext = "medibooth badge 2"
+	certContext = "medibooth cert 2"
+	keyContext  = "medibooth badge key 3"
+	sealContext = "medibooth badge seal 3"
 )
 
 // Reasons a badge is rejected, besides those of scan.go.
 const (
-	ReasonOtherEvent = "other-event" // signed for another event
-	ReasonForged     = "forged"      // a signature does not verify
+	ReasonOtherEvent = "other-event" // made for another event
+	ReasonForged     = "forged"      // the MAC does not verify
+	ReasonDamaged    = "damaged"     // the check digit does not match
 	ReasonRevoked    = "revoked"     // issued by a laptop whose key was revoked
 	ReasonNoKeys     = "no-keys"     // this laptop has no badge keys yet
 )
@@ -78,7 +111,7 @@ const (
 // EventKeys are what every laptop of an event holds to verify and read badges.
 type EventKeys struct {
 	Root ed25519.PublicKey // the event's root public key
-	Seal []byte            // 32 bytes, seals the visitor inside a badge
+	Seal []byte            // 32 bytes, seals and authenticates badges
 }
 
 // NewEventKeys makes the keys of a new event: the root private key (kept by
@@ -93,15 +126,31 @@ func NewEventKeys() (ed25519.PrivateKey, EventKeys) {
 	return priv, EventKeys{Root: pub, Seal: seal}
 }
 
-// Tag is the event tag badges of these keys carry.
+// Tag is the event tag laptop certificates carry: the first two bytes of
+// SHA-256 of the root key.
 func (k EventKeys) Tag() []byte {
 	h := sha256.Sum256(k.Root)
-	return h[:tagLen]
+	return h[:2]
+}
+
+// badgeHead returns the first bytes of the event's badges: the format and
+// 20 bits of SHA-256 of the root key.
+func (k EventKeys) badgeHead() [tagLen]byte {
+	h := sha256.Sum256(k.Root)
+	return [tagLen]byte{badgeFormat<<4 | h[0]>>4, h[0]<<4 | h[1]>>4, h[1]<<4 | h[2]>>4}
 }
 
 // Valid reports whether the keys have the right sizes.
 func (k EventKeys) Valid() bool {
 	return len(k.Root) == ed25519.PublicKeySize && len(k.Seal) == 32
+}
+
+// derive returns a key for one use of the seal key.
+func (k EventKeys) derive(context string, extra []byte) []byte {
+	m := hmac.New(sha256.New, k.Seal)
+	m.Write([]byte(context))
+	m.Write(extra)
+	return m.Sum(nil)
 }
 
 // KeyID names a laptop's public key: 16 hex digits of its SHA-256. Revocation
@@ -111,13 +160,22 @@ func KeyID(pub ed25519.PublicKey) string {
 	return hex.EncodeToString(h[:8])
 }
 
+// LaptopTag is the part of a laptop's key id that its badges carry: the
+// first four hex digits.
+func LaptopTag(keyID string) string {
+	if len(keyID) < 2*laptopLen {
+		return keyID
+	}
+	return keyID[:2*laptopLen]
+}
+
 // Certify signs a laptop's public key with the event's root key.
 func Certify(root ed25519.PrivateKey, keys EventKeys, laptop ed25519.PublicKey) []byte {
 	return ed25519.Sign(root, certMessage(keys.Tag(), laptop))
 }
 
 func certMessage(tag []byte, laptop ed25519.PublicKey) []byte {
-	m := make([]byte, 0, len(certContext)+tagLen+pubLen)
+	m := make([]byte, 0, len(certContext)+len(tag)+ed25519.PublicKeySize)
 	m = append(m, certContext...)
 	m = append(m, tag...)
 	return append(m, laptop...)
@@ -125,7 +183,8 @@ func certMessage(tag []byte, laptop ed25519.PublicKey) []byte {
 
 // CheckCert reports whether cert certifies laptop for the event of keys.
 func CheckCert(keys EventKeys, laptop ed25519.PublicKey, cert []byte) bool {
-	return len(laptop) == pubLen && len(cert) == sigLen && ed25519.Verify(keys.Root, certMessage(keys.Tag(), laptop), cert)
+	return len(laptop) == ed25519.PublicKeySize && len(cert) == ed25519.SignatureSize &&
+		ed25519.Verify(keys.Root, certMessage(keys.Tag(), laptop), cert)
 }
 
 // Issuer is a laptop that can issue badges: its own key and certificate.
@@ -141,12 +200,12 @@ type BadgeContents struct {
 	Type      VisitorType
 	Name      string // as written; cut at a word when too long for the badge
 	Truncated bool   // Name was cut
-	KeyID     string // the issuing laptop's key
+	Laptop    string // the issuing laptop's tag (LaptopTag of its key id)
 }
 
 // Issue returns the badge code of a visitor, in its canonical spelling.
 func (is *Issuer) Issue(visitorID string, t VisitorType, name string) (string, error) {
-	id, err := uuid.Parse(visitorID)
+	u, err := uuid.Parse(visitorID)
 	if err != nil {
 		return "", Errorf(EINVALID, "The visitor id %q is not an id medibooth made.", visitorID)
 	}
@@ -154,34 +213,38 @@ func (is *Issuer) Issue(visitorID string, t VisitorType, name string) (string, e
 	if ti < 0 {
 		return "", Errorf(EINVALID, "The visitor type %q is unknown.", t)
 	}
-	if !is.Keys.Valid() || len(is.Key) != ed25519.PrivateKeySize || len(is.Cert) != sigLen {
+	if !is.Keys.Valid() || len(is.Key) != ed25519.PrivateKeySize || len(is.Cert) != ed25519.SignatureSize {
 		return "", Errorf(ECONFLICT, "This laptop has no badge key for the event; set the event up or join it first.")
 	}
-	enc, utf, cut := encodeBadgeName(name)
 	info := byte(ti)
-	if utf {
-		info |= infoUTF8
+	id := u[:]
+	if short, ok := shortVisitorID(u); ok {
+		id = short[:]
+	} else {
+		info |= infoLongID
 	}
+	enc, mode, cut := encodeBadgeName(name, maxBadgeLen-headerLen-len(id)-1)
+	info |= mode << infoNameShift
 	if cut {
 		info |= infoCut
 	}
-	plain := make([]byte, 0, idLen+1+len(enc))
-	plain = append(plain, id[:]...)
+	plain := make([]byte, 0, maxBadgeLen-headerLen)
 	plain = append(plain, info)
+	plain = append(plain, id...)
 	plain = append(plain, enc...)
 
+	head := is.Keys.badgeHead()
+	laptop, _ := hex.DecodeString(LaptopTag(KeyID(is.Key.Public().(ed25519.PublicKey))))
 	b := make([]byte, 0, maxBadgeLen)
-	b = append(b, badgeFormat)
-	b = append(b, is.Keys.Tag()...)
-	iv := syntheticIV(is.Keys.Seal, b, plain)
-	b = append(b, iv...)
+	b = append(b, head[:]...)
+	b = append(b, laptop...)
+	mac := badgeMAC(is.Keys, b, plain)
+	b = append(b, mac...)
 	sealed := make([]byte, len(plain))
-	ctr(is.Keys.Seal, iv).XORKeyStream(sealed, plain)
+	badgeSeal(is.Keys, mac).XORKeyStream(sealed, plain)
 	b = append(b, sealed...)
-	b = append(b, is.Key.Public().(ed25519.PublicKey)...)
-	b = append(b, is.Cert...)
-	b = append(b, ed25519.Sign(is.Key, append([]byte(badgeContext), b...))...)
-	return encodeDigits(b), nil
+	code := encodeDigits(b)
+	return code + string('0'+damm(code)), nil
 }
 
 // BadgePrint is one badge printed or saved to a file. A visitor's second and
@@ -211,12 +274,16 @@ type BadgeService interface {
 }
 
 // Info byte of the sealed plaintext: the low three bits index VisitorTypes,
-// the next two say how the name is written; the rest must be zero.
+// the next two say how the name is written (nameCompact, nameBMP, nameUTF8),
+// then whether it was cut and whether the id is the long kind; the top bit
+// must be zero.
 const (
-	infoTypeMask = 0x07
-	infoUTF8     = 0x08
-	infoCut      = 0x10
-	infoKnown    = infoTypeMask | infoUTF8 | infoCut
+	infoTypeMask  = 0x07
+	infoNameShift = 3
+	infoNameMask  = 0x18
+	infoCut       = 0x20
+	infoLongID    = 0x40
+	infoKnown     = infoTypeMask | infoNameMask | infoCut | infoLongID
 )
 
 func typeIndex(t VisitorType) int {
@@ -228,28 +295,33 @@ func typeIndex(t VisitorType) int {
 	return -1
 }
 
-func syntheticIV(seal, header, plain []byte) []byte {
-	m := hmac.New(sha256.New, seal)
-	m.Write(header)
+// badgeMAC authenticates a badge's head (format, event tag, laptop tag) and
+// plaintext with the issuing laptop's badge key.
+func badgeMAC(keys EventKeys, head, plain []byte) []byte {
+	m := hmac.New(sha256.New, keys.derive(keyContext, head[tagLen:tagLen+laptopLen]))
+	m.Write(head[:tagLen+laptopLen])
 	m.Write(plain)
-	return m.Sum(nil)[:sivLen]
+	return m.Sum(nil)[:macLen]
 }
 
-func ctr(seal, iv []byte) cipher.Stream {
-	block, err := aes.NewCipher(seal)
+// badgeSeal is the stream that seals a badge's plaintext: AES-256-CTR under
+// a key derived from the seal key, the MAC as its IV.
+func badgeSeal(keys EventKeys, mac []byte) cipher.Stream {
+	block, err := aes.NewCipher(keys.derive(sealContext, nil))
 	if err != nil {
-		panic(err) // the seal key's size is checked before
+		panic(err) // a derived key is always 32 bytes
 	}
-	full := make([]byte, aes.BlockSize)
-	copy(full, iv)
-	return cipher.NewCTR(block, full)
+	iv := make([]byte, aes.BlockSize)
+	copy(iv, mac)
+	return cipher.NewCTR(block, iv)
 }
 
 // Verifier checks badges on a laptop of the event.
 type Verifier struct {
 	Keys EventKeys
-	// Revoked reports whether a laptop key id was revoked; nil means none is.
-	Revoked func(keyID string) bool
+	// Revoked reports whether a laptop tag (LaptopTag) belongs to a revoked
+	// key; nil means none is.
+	Revoked func(laptopTag string) bool
 }
 
 // BadgeError is a rejected badge: the scan's reason and one sentence.
@@ -263,8 +335,8 @@ func (e *BadgeError) Error() string { return e.Err.Error() }
 // Unwrap lets ErrorCode and ErrorMessage see the domain error.
 func (e *BadgeError) Unwrap() error { return e.Err }
 
-func badgeErr(reason, msg string) *BadgeError {
-	return &BadgeError{Reason: reason, Err: &Error{Code: EINVALID, Message: msg}}
+func badgeErr(reason string) *BadgeError {
+	return &BadgeError{Reason: reason, Err: &Error{Code: EINVALID, Message: ReasonText(reason)}}
 }
 
 // BadgeReason returns the scan reason of a rejected badge, "" for other errors.
@@ -278,68 +350,57 @@ func BadgeReason(err error) string {
 
 // Verify checks a canonical badge code (see ParseBadge) and opens it.
 func (v *Verifier) Verify(code string) (*BadgeContents, error) {
-	b, ok := decodeDigits(code)
-	if !ok || len(b) < minBadgeLen || len(b) > maxBadgeLen || b[0] != badgeFormat {
-		return nil, badgeErr(ReasonMalformed, "This is not a badge code of this event.")
+	n := len(code)
+	if n < minBadgeDigits || n > MaxBadgeDigits || !allDigits(code) || !validDigitCount(n-1) {
+		return nil, badgeErr(ReasonMalformed)
+	}
+	if damm(code) != 0 {
+		return nil, badgeErr(ReasonDamaged)
+	}
+	b, ok := decodeDigits(code[:n-1])
+	if !ok || len(b) < minBadgeLen || len(b) > maxBadgeLen || b[0]>>4 != badgeFormat {
+		return nil, badgeErr(ReasonMalformed)
 	}
 	if !v.Keys.Valid() {
-		return nil, badgeErr(ReasonNoKeys, "This laptop has no badge keys yet; join the event first.")
+		return nil, badgeErr(ReasonNoKeys)
 	}
-	n := len(b)
-	body, sig := b[:n-sigLen], b[n-sigLen:]
-	pub := ed25519.PublicKey(b[n-trailerLen : n-trailerLen+pubLen])
-	cert := b[n-trailerLen+pubLen : n-sigLen]
-	if !bytes.Equal(b[1:1+tagLen], v.Keys.Tag()) {
-		// Another event's badge is whole: its laptop's signature holds,
-		// though the certificate is not ours to check. A badge of ours
-		// with a digit changed in the tag is damaged instead.
-		if ed25519.Verify(pub, append([]byte(badgeContext), body...), sig) {
-			return nil, badgeErr(ReasonOtherEvent, "This badge belongs to another event.")
-		}
-		return nil, badgeErr(ReasonForged, "This badge's signature is not valid; it may be forged or damaged.")
+	if head := v.Keys.badgeHead(); !bytes.Equal(b[:tagLen], head[:]) {
+		return nil, badgeErr(ReasonOtherEvent)
 	}
-	selfSigned := ed25519.Verify(pub, append([]byte(badgeContext), body...), sig)
-	if !CheckCert(v.Keys, pub, cert) || !selfSigned {
-		// The tag has 16 bits: one event in 65,536 shares ours. A whole
-		// badge whose name our seal key does not open is such an event's.
-		if selfSigned && !opensWith(v.Keys.Seal, b[:headerLen], b[headerLen:n-trailerLen]) {
-			return nil, badgeErr(ReasonOtherEvent, "This badge belongs to another event.")
-		}
-		return nil, badgeErr(ReasonForged, "This badge's signature is not valid; it may be forged or damaged.")
-	}
-	keyID := KeyID(pub)
-	if v.Revoked != nil && v.Revoked(keyID) {
-		return nil, badgeErr(ReasonRevoked, "This badge was issued by a laptop whose key was revoked; register the visitor again.")
-	}
-	iv := b[1+tagLen : headerLen]
-	sealed := b[headerLen : n-trailerLen]
+	mac := b[tagLen+laptopLen : headerLen]
+	sealed := b[headerLen:]
 	plain := make([]byte, len(sealed))
-	ctr(v.Keys.Seal, iv).XORKeyStream(plain, sealed)
-	// The signature vouches for the bytes; the synthetic IV checks the seal
-	// key, so a laptop with the wrong one says so instead of showing garbage.
-	if !hmac.Equal(iv, syntheticIV(v.Keys.Seal, b[:1+tagLen], plain)) {
-		return nil, badgeErr(ReasonOtherEvent, "This badge belongs to another event.")
+	badgeSeal(v.Keys, mac).XORKeyStream(plain, sealed)
+	if !hmac.Equal(mac, badgeMAC(v.Keys, b, plain)) {
+		return nil, badgeErr(ReasonForged)
 	}
-	info := plain[idLen]
-	if info&^infoKnown != 0 || int(info&infoTypeMask) >= len(VisitorTypes) {
-		return nil, badgeErr(ReasonMalformed, "This is not a badge code of this event.")
+	laptop := hex.EncodeToString(b[tagLen : tagLen+laptopLen])
+	if v.Revoked != nil && v.Revoked(laptop) {
+		return nil, badgeErr(ReasonRevoked)
 	}
-	name, ok := decodeBadgeName(plain[idLen+1:], info&infoUTF8 != 0)
+	// The MAC vouches for the bytes; what follows refuses what no laptop
+	// of this version writes.
+	info := plain[0]
+	idLen := shortIDLen
+	if info&infoLongID != 0 {
+		idLen = longIDLen
+	}
+	if info&^infoKnown != 0 || int(info&infoTypeMask) >= len(VisitorTypes) || len(plain) < 1+idLen {
+		return nil, badgeErr(ReasonMalformed)
+	}
+	name, ok := decodeBadgeName(plain[1+idLen:], (info&infoNameMask)>>infoNameShift)
 	if !ok {
-		return nil, badgeErr(ReasonMalformed, "This is not a badge code of this event.")
+		return nil, badgeErr(ReasonMalformed)
 	}
-	id, _ := uuid.FromBytes(plain[:idLen])
-	return &BadgeContents{VisitorID: id.String(), Type: VisitorTypes[info&infoTypeMask], Name: name,
-		Truncated: info&infoCut != 0, KeyID: keyID}, nil
-}
-
-// opensWith reports whether the seal key opens a badge's sealed part: its
-// synthetic IV (in header) matches what the key makes of the plaintext.
-func opensWith(seal []byte, header, sealed []byte) bool {
-	iv := header[1+tagLen : headerLen]
-	plain := make([]byte, len(sealed))
-	ctr(seal, iv).XORKeyStream(plain, sealed)
-	return hmac.Equal(iv, syntheticIV(seal, header[:1+tagLen], plain))
+	var id string
+	if idLen == shortIDLen {
+		id = CompactVisitorID([8]byte(plain[1 : 1+shortIDLen]))
+	} else {
+		u, _ := uuid.FromBytes(plain[1 : 1+longIDLen])
+		id = u.String()
+	}
+	return &BadgeContents{VisitorID: id, Type: VisitorTypes[info&infoTypeMask], Name: name,
+		Truncated: info&infoCut != 0, Laptop: laptop}, nil
 }
 
 // ParseBadge reads what a scanner typed and returns the canonical spelling of
@@ -356,7 +417,7 @@ func ParseBadge(raw string) (string, error) {
 		return "", Errorf(EINVALID, "The badge code is empty; scan the badge again.")
 	}
 	n := utf8.RuneCountInString(s)
-	if n > MaxBadgeDigits || !validDigitCount(n) {
+	if n < minBadgeDigits || n > MaxBadgeDigits || !validDigitCount(n-1) {
 		return "", Errorf(EINVALID, "This is not a badge code of this event.")
 	}
 	if allDigits(s) {
@@ -438,9 +499,17 @@ func decodeDigits(s string) ([]byte, bool) {
 	return out, true
 }
 
-// Names in a badge: one byte per letter for Latin, Cyrillic and Kazakh names
-// (most visitors), UTF-8 for the rest (Hangul takes 3 bytes a syllable). A
-// name longer than the room left is cut at the last whole word.
+// Names in a badge, in the shortest of three encodings: one byte per letter
+// for Latin, Cyrillic and Kazakh names (most visitors), two for any other
+// letter of Unicode's basic plane (Hangul takes two bytes a syllable), UTF-8
+// for the rest. A name longer than the room left is cut at the last whole
+// word.
+const (
+	nameCompact = iota
+	nameBMP
+	nameUTF8
+)
+
 var nameTable = []rune("АБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдежзийклмнопрстуфхцчшщъыьэюяЁёӘәҒғҚқҢңӨөҰұҮүҺһІіЇїЄєЎў")
 
 var nameIndex = func() map[rune]byte {
@@ -451,41 +520,53 @@ var nameIndex = func() map[rune]byte {
 	return m
 }()
 
-func encodeBadgeName(name string) (enc []byte, utf, cut bool) {
-	name = strings.Join(strings.Fields(name), " ")
-	compact := true
-	for _, r := range name {
-		if _, ok := nameIndex[r]; !ok && (r < 0x20 || r > 0x7e) {
-			compact = false
-			break
+// nameUnit returns how rune r is written in mode; ok is false when it cannot be.
+func nameUnit(r rune, mode byte) (b []byte, ok bool) {
+	switch mode {
+	case nameCompact:
+		if r >= 0x20 && r <= 0x7e {
+			return []byte{byte(r)}, true
 		}
+		c, ok := nameIndex[r]
+		return []byte{c}, ok
+	case nameBMP:
+		if r < 0x20 || r > 0xffff || utf16.IsSurrogate(r) {
+			return nil, false
+		}
+		return []byte{byte(r >> 8), byte(r)}, true
 	}
+	return utf8.AppendRune(nil, r), true
+}
+
+func encodeBadgeName(name string, room int) (enc []byte, mode byte, cut bool) {
+	runes := []rune(strings.Join(strings.Fields(name), " "))
 	var units [][]byte // one per rune
-	for _, r := range name {
-		switch {
-		case !compact:
-			units = append(units, utf8.AppendRune(nil, r))
-		case r < 0x80:
-			units = append(units, []byte{byte(r)})
-		default:
-			units = append(units, []byte{nameIndex[r]})
-		}
-	}
-	runes := []rune(name)
-	total := 0
-	for _, u := range units {
-		total += len(u)
-	}
-	end := len(units)
-	if total > maxBadgeName {
-		cut = true
-		// Keep whole runes that fit, then back up to the last space.
-		size, last := 0, 0
-		for i, u := range units {
-			if size+len(u) > maxBadgeName {
+	size := -1
+	for _, m := range []byte{nameCompact, nameBMP, nameUTF8} {
+		us, n, ok := make([][]byte, 0, len(runes)), 0, true
+		for _, r := range runes {
+			u, good := nameUnit(r, m)
+			if !good {
+				ok = false
 				break
 			}
-			size += len(u)
+			us = append(us, u)
+			n += len(u)
+		}
+		if ok && (size < 0 || n < size) {
+			units, size, mode = us, n, m
+		}
+	}
+	end := len(units)
+	if size > room {
+		cut = true
+		// Keep whole runes that fit, then back up to the last space.
+		n, last := 0, 0
+		for i, u := range units {
+			if n+len(u) > room {
+				break
+			}
+			n += len(u)
 			last = i + 1
 		}
 		end = last
@@ -502,23 +583,41 @@ func encodeBadgeName(name string) (enc []byte, utf, cut bool) {
 	for _, u := range units[:end] {
 		enc = append(enc, u...)
 	}
-	return enc, !compact, cut
+	return enc, mode, cut
 }
 
-func decodeBadgeName(b []byte, utf bool) (string, bool) {
-	if utf {
-		return string(b), utf8.Valid(b)
-	}
+func decodeBadgeName(b []byte, mode byte) (string, bool) {
 	var sb strings.Builder
-	for _, c := range b {
-		switch {
-		case c >= 0x20 && c <= 0x7e:
-			sb.WriteByte(c)
-		case c >= 0x80 && int(c-0x80) < len(nameTable):
-			sb.WriteRune(nameTable[c-0x80])
-		default:
+	switch mode {
+	case nameCompact:
+		for _, c := range b {
+			switch {
+			case c >= 0x20 && c <= 0x7e:
+				sb.WriteByte(c)
+			case c >= 0x80 && int(c-0x80) < len(nameTable):
+				sb.WriteRune(nameTable[c-0x80])
+			default:
+				return "", false
+			}
+		}
+	case nameBMP:
+		if len(b)%2 != 0 {
 			return "", false
 		}
+		for i := 0; i < len(b); i += 2 {
+			r := rune(b[i])<<8 | rune(b[i+1])
+			if r < 0x20 || utf16.IsSurrogate(r) {
+				return "", false
+			}
+			sb.WriteRune(r)
+		}
+	case nameUTF8:
+		if !utf8.Valid(b) {
+			return "", false
+		}
+		sb.Write(b)
+	default:
+		return "", false
 	}
 	return sb.String(), true
 }

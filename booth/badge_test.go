@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/binary"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -59,8 +59,12 @@ var badgeNames = []struct {
 func TestBadgeRoundTrip(t *testing.T) {
 	ev := newTestEvent(t)
 	v := &Verifier{Keys: ev.keys}
-	for _, tc := range badgeNames {
-		id := NewID()
+	for i, tc := range badgeNames {
+		// Ids of the short kind, and of the long kind made before it.
+		id := NewVisitorID()
+		if i%2 == 1 {
+			id = NewID()
+		}
 		code := ev.issue(t, id, tc.name, tc.written)
 		if len(code) > MaxBadgeDigits || !allDigits(code) {
 			t.Fatalf("%q: code of %d characters is not ≤ %d digits", tc.written, len(code), MaxBadgeDigits)
@@ -73,7 +77,7 @@ func TestBadgeRoundTrip(t *testing.T) {
 		if got.Truncated {
 			t.Errorf("%q: cut to %q", tc.written, got.Name)
 		}
-		if got.VisitorID != id || got.Type != tc.name || got.Name != want || got.KeyID != KeyID(ev.issuer.Key.Public().(ed25519.PublicKey)) {
+		if got.VisitorID != id || got.Type != tc.name || got.Name != want || got.Laptop != LaptopTag(KeyID(ev.issuer.Key.Public().(ed25519.PublicKey))) {
 			t.Errorf("%q: got %+v", tc.written, got)
 		}
 		// Issuing again gives the same code: one spelling per badge.
@@ -83,19 +87,82 @@ func TestBadgeRoundTrip(t *testing.T) {
 	}
 }
 
-// A badge must fit a QR of version 10 at error correction M, the size a webcam
-// reads at arm's length, whatever the name.
+// A badge must fit a QR of version 4 at error correction M (at most 130
+// digits), whatever the name and whatever kind of id the visitor has.
 func TestBadgeQRVersion(t *testing.T) {
 	ev := newTestEvent(t)
-	for _, name := range []string{"Ли", "Нурсултан Абдукаримович Жаксылыков", "김민준김민준김민준김민준김민준", strings.Repeat("W", 80)} {
-		code := ev.issue(t, NewID(), TypePatient, name)
-		q, err := qrcode.New(code, qrcode.Medium)
-		if err != nil {
-			t.Fatal(err)
+	for _, name := range []string{"Ли", "Нурсултан Абдукаримович Жаксылыков", "김민준김민준김민준김민준김민준", strings.Repeat("W", 80),
+		strings.Repeat("😀", 40)} {
+		for _, id := range []string{NewVisitorID(), NewID()} {
+			code := ev.issue(t, id, TypePatient, name)
+			q, err := qrcode.New(code, qrcode.Medium)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if q.VersionNumber > 4 || len(code) > MaxBadgeDigits {
+				t.Errorf("%q: QR version %d, want ≤ 4 (%d digits)", name, q.VersionNumber, len(code))
+			}
 		}
-		if q.VersionNumber > 10 {
-			t.Errorf("%q: QR version %d, want ≤ 10 (%d digits)", name, q.VersionNumber, len(code))
+	}
+}
+
+// badgeLengths are the keystrokes of badges for names of 1–25 letters in
+// Cyrillic, Kazakh, Hangul and Latin, sorted.
+func badgeLengths(t testing.TB) []int {
+	ev := newTestEvent(t)
+	scripts := []string{"Айгерим Байжанова Нурлановна", "Әйгерім Қалиқызы Өмірбекұлы", "김민준박서연이지훈최수아정우진", "Aigerim Nurlanovna Baizhan"}
+	var ns []int
+	for _, sc := range scripts {
+		r := []rune(strings.ReplaceAll(sc, " ", ""))
+		for n := 1; n <= 25; n++ {
+			ns = append(ns, len(ev.issue(t, NewVisitorID(), TypePatient, string(r[:n]))))
 		}
+	}
+	slices.Sort(ns)
+	return ns
+}
+
+// A scanner types every digit: at most 130, at most 100 for half the names.
+func TestBadgeKeystrokes(t *testing.T) {
+	ns := badgeLengths(t)
+	if max, med := ns[len(ns)-1], ns[len(ns)/2]; max > 130 || med > 100 {
+		t.Fatalf("badges of %d–%d digits, median %d; want at most 130, median at most 100", ns[0], max, med)
+	}
+}
+
+// BenchmarkBadgeKeystrokes prints the keystrokes per badge (min, median,
+// max) over names of 1–25 letters in four scripts.
+func BenchmarkBadgeKeystrokes(b *testing.B) {
+	var ns []int
+	for b.Loop() {
+		ns = badgeLengths(b)
+	}
+	b.ReportMetric(float64(ns[0]), "min-keys")
+	b.ReportMetric(float64(ns[len(ns)/2]), "median-keys")
+	b.ReportMetric(float64(ns[len(ns)-1]), "max-keys")
+}
+
+func TestVisitorIDShort(t *testing.T) {
+	for range 100 {
+		id := NewVisitorID()
+		u := uuid.MustParse(id)
+		if u.Version() != 7 || u.Variant() != uuid.RFC4122 {
+			t.Fatalf("%s: version %d, variant %v", id, u.Version(), u.Variant())
+		}
+		b, ok := shortVisitorID(u)
+		if !ok || CompactVisitorID(b) != id {
+			t.Fatalf("%s does not go through its 8 bytes", id)
+		}
+	}
+	if _, ok := shortVisitorID(uuid.MustParse(NewID())); ok {
+		t.Fatal("an id of the long kind passes for a short one")
+	}
+	var all [8]byte
+	for i := range all {
+		all[i] = 0xff
+	}
+	if b, ok := shortVisitorID(uuid.MustParse(CompactVisitorID(all))); !ok || b != all {
+		t.Fatalf("all ones: %x", b)
 	}
 }
 
@@ -104,12 +171,12 @@ func TestBadgeNameCut(t *testing.T) {
 	v := &Verifier{Keys: ev.keys}
 	tests := []struct{ name, want string }{
 		{"Нурсултан Абдукаримович Жаксылыков", "Нурсултан Абдукаримович"},
-		{"Абвгдежзийклмнопрстуфхцчшщ", "Абвгдежзийклмнопрстуфхцчш"}, // one word: cut inside it
-		{"김민준 김서연 박지훈 이영희", "김민준 김서연"},
+		{strings.Repeat("Абвгдежзий", 4), strings.Repeat("Абвгдежзий", 3) + "Абв"}, // one word: cut inside it
+		{"김민준 김서연 박지훈 이영희 최수아", "김민준 김서연 박지훈 이영희"},
 		{"  Aigerim   Nurlanova  ", "Aigerim Nurlanova"},
 	}
 	for _, tc := range tests {
-		got, err := v.Verify(ev.issue(t, NewID(), TypePatient, tc.name))
+		got, err := v.Verify(ev.issue(t, NewVisitorID(), TypePatient, tc.name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -125,91 +192,102 @@ func TestBadgeNameCut(t *testing.T) {
 func TestBadgeRevealsNothing(t *testing.T) {
 	ev := newTestEvent(t)
 	for _, tc := range badgeNames[:5] {
-		id := NewID()
+		id := NewVisitorID()
 		code := ev.issue(t, id, tc.name, tc.written)
-		b, ok := decodeDigits(code)
+		b, ok := decodeDigits(code[:len(code)-1])
 		if !ok {
 			t.Fatal("undecodable")
 		}
-		u := uuid.MustParse(id)
-		enc, _, _ := encodeBadgeName(tc.written)
-		if bytes.Contains(b, u[:6]) || bytes.Contains(b, u[10:]) || (len(enc) >= 4 && bytes.Contains(b, enc[:4])) ||
+		short, _ := shortVisitorID(uuid.MustParse(id))
+		enc, _, _ := encodeBadgeName(tc.written, 40)
+		if bytes.Contains(b, short[:4]) || bytes.Contains(b, short[4:]) || (len(enc) >= 4 && bytes.Contains(b, enc[:4])) ||
 			bytes.Contains(b, []byte(tc.written)) || strings.Contains(code, strings.ReplaceAll(id, "-", "")) {
 			t.Errorf("%q: the badge shows the visitor in the clear", tc.written)
 		}
 	}
 	// Two badges of the same name differ everywhere but the header.
-	a, _ := decodeDigits(ev.issue(t, NewID(), TypePatient, "Айгерим Байжанова"))
-	b, _ := decodeDigits(ev.issue(t, NewID(), TypePatient, "Айгерим Байжанова"))
-	if bytes.Equal(a[headerLen:headerLen+idLen+8], b[headerLen:headerLen+idLen+8]) {
+	a := ev.issue(t, NewVisitorID(), TypePatient, "Айгерим Байжанова")
+	b := ev.issue(t, NewVisitorID(), TypePatient, "Айгерим Байжанова")
+	ab, _ := decodeDigits(a[:len(a)-1])
+	bb, _ := decodeDigits(b[:len(b)-1])
+	if bytes.Equal(ab[tagLen+laptopLen:], bb[tagLen+laptopLen:]) || bytes.Contains(bb, ab[headerLen+4:headerLen+12]) {
 		t.Error("two visitors of the same name have the same sealed bytes")
 	}
+}
+
+// withCheck returns b spelled as a badge code with a correct check digit:
+// what someone who edits a badge's bytes would type.
+func withCheck(b []byte) string {
+	c := encodeDigits(b)
+	return c + string('0'+damm(c))
 }
 
 func TestBadgeRejected(t *testing.T) {
 	ev := newTestEvent(t)
 	other := newTestEvent(t)
-	id := NewID()
+	id := NewVisitorID()
 	good := ev.issue(t, id, TypePatient, "Айгерим")
 	otherCode := other.issue(t, id, TypePatient, "Айгерим")
+	b, _ := decodeDigits(good[:len(good)-1])
 
-	// A laptop key certified by another event's root, carrying this event's
-	// keys: the certificate does not verify.
-	rogue := newTestIssuer(other.root, ev.keys)
-	rogueCode, err := rogue.Issue(id, TypePatient, "Айгерим")
+	// Someone who knows the event's public root key, and so its tag, but
+	// not the seal key: the MAC does not verify.
+	guess := &Issuer{Keys: EventKeys{Root: ev.keys.Root, Seal: other.keys.Seal}, Key: other.issuer.Key, Cert: other.issuer.Cert}
+	guessCode, err := guess.Issue(id, TypePatient, "Айгерим")
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A laptop key with no certificate at all: signed by itself.
-	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
-	self := &Issuer{Keys: ev.keys, Key: priv, Cert: ed25519.Sign(priv, certMessage(ev.keys.Tag(), pub))}
-	selfCode, _ := self.Issue(id, TypePatient, "Айгерим")
+	// A byte of the sealed name changed, the check digit made right.
+	edited := bytes.Clone(b)
+	edited[len(edited)-1] ^= 0x01
+	// Another laptop tag on a real badge.
+	moved := bytes.Clone(b)
+	moved[tagLen] ^= 0x80
+	// The last seven bytes dropped.
+	short := withCheck(b[:len(b)-7])
+	// Format 2, as printed before: 480 digits.
+	format2 := withCheck(append([]byte{0x02}, make([]byte, 196)...))
 
-	// Someone who read the seal key (a stolen laptop) changes the name inside
-	// a real badge: the signature breaks.
-	b, _ := decodeDigits(good)
-	short := encodeDigits(b[:len(b)-7])
-	b[headerLen+idLen+1] ^= 0x01
-	edited := encodeDigits(b)
-
-	// A badge of the real format cut short, or with digits added.
-	flip := []byte(good)
-	flip[100] = '0' + (flip[100]-'0'+1)%10
-
-	// One digit changed near the start, where the event tag is: damaged,
-	// not another event's.
-	var nearStart string
-	for i := 1; i < 17 && nearStart == ""; i++ {
+	// One digit changed anywhere, or two swapped: the check digit says so.
+	var flips []string
+	for i := range len(good) {
 		c := []byte(good)
 		c[i] = '0' + (c[i]-'0'+1)%10
-		if nb, ok := decodeDigits(string(c)); ok && nb[0] == badgeFormat && !bytes.Equal(nb[1:1+tagLen], b[1:1+tagLen]) {
-			nearStart = string(c)
+		flips = append(flips, string(c))
+	}
+	swap := []byte(good)
+	for i := 0; i+1 < len(swap); i++ {
+		if swap[i] != swap[i+1] {
+			swap[i], swap[i+1] = swap[i+1], swap[i]
+			break
 		}
 	}
-	if nearStart == "" {
-		t.Fatal("no digit near the start changes the tag")
-	}
-
-	revoked := KeyID(ev.issuer.Key.Public().(ed25519.PublicKey))
 
 	tests := []struct {
 		name, code, reason string
 		revoked            bool
 	}{
 		{"other event", otherCode, ReasonOtherEvent, false},
-		{"rogue certificate", rogueCode, ReasonForged, false},
-		{"self-signed", selfCode, ReasonForged, false},
-		{"edited name", edited, ReasonForged, false},
-		{"flipped digit", string(flip), ReasonForged, false},
-		{"digit near the start", nearStart, ReasonForged, false},
+		{"made without the seal key", guessCode, ReasonForged, false},
+		{"edited name", withCheck(edited), ReasonForged, false},
+		{"another laptop tag", withCheck(moved), ReasonForged, false},
 		{"seven bytes short", short, ReasonForged, false},
+		{"two digits swapped", string(swap), ReasonDamaged, false},
 		{"truncated by 1 digit", good[:len(good)-1], ReasonMalformed, false},
 		{"one digit added", good + "0", ReasonMalformed, false},
-		{"chunk out of range", "99999999999999999" + good[17:], ReasonMalformed, false},
+		{"chunk out of range", "99999999999999999" + good[17:len(good)-1] + string('0'+damm("99999999999999999"+good[17:len(good)-1])), ReasonMalformed, false},
 		{"letters", "abc" + good[3:], ReasonMalformed, false},
 		{"format 1 length", "1234567890128", ReasonMalformed, false},
+		{"format 2", format2, ReasonMalformed, false},
 		{"revoked laptop", good, ReasonRevoked, true},
 	}
+	for i, f := range flips {
+		tests = append(tests, struct {
+			name, code, reason string
+			revoked            bool
+		}{fmt.Sprintf("digit %d changed", i), f, ReasonDamaged, false})
+	}
+	revoked := LaptopTag(KeyID(ev.issuer.Key.Public().(ed25519.PublicKey)))
 	for _, tc := range tests {
 		v := &Verifier{Keys: ev.keys}
 		if tc.revoked {
@@ -229,6 +307,13 @@ func TestBadgeRejected(t *testing.T) {
 	}
 	if _, err := (&Verifier{}).Verify(good); reasonOf(err) != ReasonNoKeys {
 		t.Errorf("no keys: %v", err)
+	}
+	// Revoking another laptop leaves this one's badges alone.
+	v := &Verifier{Keys: ev.keys, Revoked: func(k string) bool { return k == LaptopTag(KeyID(other.issuer.Key.Public().(ed25519.PublicKey))) }}
+	if revoked != LaptopTag(KeyID(other.issuer.Key.Public().(ed25519.PublicKey))) {
+		if _, err := v.Verify(good); err != nil {
+			t.Errorf("another laptop revoked: %v", err)
+		}
 	}
 }
 
@@ -280,7 +365,8 @@ func TestParseBadgeRejects(t *testing.T) {
 	ev := newTestEvent(t)
 	code := ev.issue(t, NewID(), TypePatient, "Ли")
 	for _, s := range []string{"", "\r\n", code[:len(code)-1], code + "x", "x" + code, strings.Repeat("1", MaxBadgeDigits+17),
-		code[:200] + " " + code[200:], strings.Repeat("я", 200) + "!", strings.Repeat("9", 5000)} {
+		code[:40] + " " + code[40:], strings.Repeat("я", 200) + "!", strings.Repeat("9", 5000), strings.Repeat("1", 17),
+		code[:minBadgeDigits-1]} {
 		if got, err := ParseBadge(s); err == nil {
 			t.Errorf("%.30q… parsed as %.30q…", s, got)
 		}
@@ -309,7 +395,7 @@ func TestDigitsCanonical(t *testing.T) {
 			t.Fatalf("%d bytes: spelled in %d and %d digits", n, len(zero), len(s))
 		}
 	}
-	if n := len(encodeDigits(make([]byte, maxBadgeLen))); n > MaxBadgeDigits {
+	if n := len(encodeDigits(make([]byte, maxBadgeLen))) + 1; n > MaxBadgeDigits {
 		t.Fatalf("%d bytes need %d digits, more than %d", maxBadgeLen, n, MaxBadgeDigits)
 	}
 }
@@ -370,18 +456,6 @@ func BenchmarkVerifyBadge(b *testing.B) {
 	}
 }
 
-// BenchmarkEd25519Verify is the reference: the two signature checks a badge
-// needs cost this much.
-func BenchmarkEd25519Verify(b *testing.B) {
-	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
-	msg := make([]byte, 200)
-	sig := ed25519.Sign(priv, msg)
-	for b.Loop() {
-		ed25519.Verify(pub, msg, sig)
-		ed25519.Verify(pub, msg, sig)
-	}
-}
-
 func BenchmarkParseBadgeKazakh(b *testing.B) {
 	ev := newTestEvent(b)
 	typed := Layouts[3].Type(ev.issue(b, NewID(), TypePatient, "Айгерим Байжанова"))
@@ -389,37 +463,5 @@ func BenchmarkParseBadgeKazakh(b *testing.B) {
 		if _, err := ParseBadge(typed); err != nil {
 			b.Fatal(err)
 		}
-	}
-}
-
-// TestBadgeOfEventSharingOurTag: the event tag has 16 bits, so one event in
-// 65,536 shares ours; its badges are another event's, not forged. The two
-// roots below are made from seeds found to share a tag.
-func TestBadgeOfEventSharingOurTag(t *testing.T) {
-	seedA, seedB := make([]byte, 32), make([]byte, 32)
-	binary.BigEndian.PutUint64(seedB, 22918)
-	event := func(seed []byte) (ed25519.PrivateKey, EventKeys) {
-		root := ed25519.NewKeyFromSeed(seed)
-		seal := sha256.Sum256(seed)
-		return root, EventKeys{Root: root.Public().(ed25519.PublicKey), Seal: seal[:]}
-	}
-	_, ours := event(seedA)
-	theirRoot, theirs := event(seedB)
-	if !bytes.Equal(ours.Tag(), theirs.Tag()) {
-		t.Fatalf("the seeds no longer share a tag: %x %x", ours.Tag(), theirs.Tag())
-	}
-	code, err := newTestIssuer(theirRoot, theirs).Issue(NewID(), TypePatient, "Данияр Ахметов")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := (&Verifier{Keys: ours}).Verify(code); reasonOf(err) != ReasonOtherEvent {
-		t.Fatalf("their badge here: %v", err)
-	}
-	// A badge of ours signed by a laptop key our root never certified is
-	// still forged.
-	rogue := newTestIssuer(theirRoot, ours)
-	forged, _ := rogue.Issue(NewID(), TypePatient, "Данияр Ахметов")
-	if _, err := (&Verifier{Keys: ours}).Verify(forged); reasonOf(err) != ReasonForged {
-		t.Fatalf("a rogue laptop's badge: %v", err)
 	}
 }

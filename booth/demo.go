@@ -93,6 +93,13 @@ func demoID(key string) string {
 	return uuid.NewSHA1(demoNS, []byte(key)).String()
 }
 
+// demoVisitorID returns the visitor id of key: of the short kind
+// (NewVisitorID), its 8 bytes from the name-based UUID of key.
+func demoVisitorID(key string) string {
+	u := uuid.NewSHA1(demoNS, []byte(key))
+	return CompactVisitorID([8]byte(u[:8]))
+}
+
 // demoTextHash is the hex SHA-256 of the demo consent text for purpose in lang.
 func demoTextHash(p Purpose, lang string) string {
 	sum := sha256.Sum256([]byte("demo consent text " + string(p) + " " + lang))
@@ -228,8 +235,13 @@ func LoadDemo() (*Demo, error) {
 		if err := v.Validate(); err != nil {
 			return nil, demoErr("%s: %s", what, ErrorMessage(err))
 		}
+		// The visitor number comes from the name-based id, as it always
+		// has; the id itself is of the short kind badges carry in 8 bytes.
+		codeSeed := v.ID
 		if v.ID == "" {
-			v.ID = demoID("visitor:" + v.Name + "|" + v.Phone + "|" + v.Email)
+			key := "visitor:" + v.Name + "|" + v.Phone + "|" + v.Email
+			codeSeed = demoID(key)
+			v.ID = demoVisitorID(key)
 		}
 		if err := claim(v.ID, what); err != nil {
 			return nil, err
@@ -254,7 +266,7 @@ func LoadDemo() (*Demo, error) {
 			v.DeviceID = DemoDeviceID
 		}
 		if v.Code == "" {
-			v.Code = demoCode(v.ID, codes)
+			v.Code = demoCode(codeSeed, codes)
 		} else if c, err := ParseCode(v.Code); err != nil || c != v.Code {
 			return nil, demoErr("%s has the malformed badge code %q", what, v.Code)
 		}

@@ -238,7 +238,7 @@ func TestDemoStable(t *testing.T) {
 	for _, c := range a.Consents {
 		add(c.ID, "consent "+string(c.Purpose)+" of "+c.VisitorID)
 	}
-	if a.Visitors[0].ID != demoID("visitor:"+a.Visitors[0].Name+"|"+a.Visitors[0].Phone+"|"+a.Visitors[0].Email) {
+	if a.Visitors[0].ID != demoVisitorID("visitor:"+a.Visitors[0].Name+"|"+a.Visitors[0].Phone+"|"+a.Visitors[0].Email) {
 		t.Error("the first visitor's id is not derived from its name, phone and email")
 	}
 }

@@ -1,6 +1,7 @@
 package booth
 
 import (
+	"crypto/rand"
 	"time"
 
 	"github.com/google/uuid"
@@ -27,3 +28,46 @@ type Clock func() time.Time
 
 // Now is the clock used when none is given.
 func Now() time.Time { return time.Now().UTC() }
+
+// Visitor ids are UUIDv7 too, but of a short kind that a badge carries in 8
+// bytes instead of 16: the 48-bit millisecond time and 16 random bits, with
+// the rest of the UUID fixed (compactMark). Two laptops would have to
+// register a visitor in the same millisecond and draw the same 16 bits to
+// collide. Ids of other shapes (made before, or by hand) stay valid; their
+// badges carry all 16 bytes.
+var compactMark = [7]byte{0x6d, 0x62, 0x76, 0x69, 0x64, 0x00, 0x01}
+
+// NewVisitorID returns a new visitor id of the short kind.
+func NewVisitorID() string {
+	var b [8]byte
+	ms := time.Now().UnixMilli()
+	for i := 5; i >= 0; i-- {
+		b[i] = byte(ms)
+		ms >>= 8
+	}
+	rand.Read(b[6:])
+	return CompactVisitorID(b)
+}
+
+// CompactVisitorID returns the visitor id whose short form is b.
+func CompactVisitorID(b [8]byte) string {
+	var u uuid.UUID
+	copy(u[:6], b[:6])
+	u[6] = 0x70 | b[6]>>4
+	u[7] = b[6]<<4 | b[7]>>4
+	u[8] = 0x80 | b[7]&0x0f
+	copy(u[9:], compactMark[:])
+	return u.String()
+}
+
+// shortVisitorID returns the 8 bytes of a visitor id of the short kind, and
+// false for any other id.
+func shortVisitorID(u uuid.UUID) (b [8]byte, ok bool) {
+	if u[6]>>4 != 7 || u[8]&0xf0 != 0x80 || [7]byte(u[9:]) != compactMark {
+		return b, false
+	}
+	copy(b[:6], u[:6])
+	b[6] = u[6]<<4 | u[7]>>4
+	b[7] = u[7]<<4 | u[8]&0x0f
+	return b, true
+}

@@ -122,7 +122,9 @@ func ReasonText(reason string) string {
 	case ReasonOtherEvent:
 		return "This badge belongs to another event."
 	case ReasonForged:
-		return "This badge's signature is not valid; it may be forged or damaged."
+		return "This badge is not genuine: its code does not match the event's keys."
+	case ReasonDamaged:
+		return "This badge code has a wrong digit; scan it again or type the visitor number."
 	case ReasonRevoked:
 		return "This badge was issued by a laptop whose key was revoked; register the visitor again."
 	case ReasonNoKeys:

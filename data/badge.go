@@ -38,9 +38,34 @@ func storeEventKeys(ctx context.Context, tx *wtx, db *DB, eventID string, root e
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM device_key WHERE device_id = ? AND private IS NOT NULL`, dev).Scan(&have); err != nil || have > 0 {
 		return err
 	}
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	// A badge names its laptop by the first four hex digits of the key id;
+	// a key whose tag another known laptop has is drawn again, so revoking
+	// that laptop does not refuse this one's badges.
+	taken := map[string]bool{}
+	rows, err := tx.QueryContext(ctx, `SELECT key_id FROM device_key UNION SELECT key_id FROM revoked_key`)
 	if err != nil {
 		return err
+	}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		taken[booth.LaptopTag(id)] = true
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	var pub ed25519.PublicKey
+	var priv ed25519.PrivateKey
+	for {
+		if pub, priv, err = ed25519.GenerateKey(rand.Reader); err != nil {
+			return err
+		}
+		if !taken[booth.LaptopTag(booth.KeyID(pub))] {
+			break
+		}
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO device_key (key_id, device_id, public, cert, private, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		booth.KeyID(pub), dev, []byte(pub), booth.Certify(root, keys, pub), []byte(priv), booth.FormatTime(db.Now()))
@@ -109,9 +134,9 @@ func (db *DB) verifier(ctx context.Context, tx *wtx, revoked *sql.Stmt) (v *boot
 		return nil, nil, err
 	}
 	var qerr error
-	v = &booth.Verifier{Keys: keys, Revoked: func(id string) bool {
+	v = &booth.Verifier{Keys: keys, Revoked: func(laptop string) bool {
 		var n int
-		if err := revoked.QueryRowContext(ctx, id).Scan(&n); err != nil {
+		if err := revoked.QueryRowContext(ctx, laptop).Scan(&n); err != nil {
 			qerr = err
 			return true
 		}
@@ -156,7 +181,7 @@ func badgeVisitor(ctx context.Context, tx *wtx, db *DB, byID *sql.Stmt, c *booth
 	seq := db.nextSeq()
 	_, err = tx.ExecContext(ctx, `INSERT INTO visitor (id, code, name, name_latin, type, lang, source, created_at, updated_at, device_id, seq, badge_key)
 		VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		v.ID, v.Name, v.NameLatin, v.Type, v.Lang, v.Source, booth.FormatTime(at), booth.FormatTime(at), v.DeviceID, seq, c.KeyID)
+		v.ID, v.Name, v.NameLatin, v.Type, v.Lang, v.Source, booth.FormatTime(at), booth.FormatTime(at), v.DeviceID, seq, c.Laptop)
 	if err != nil {
 		return nil, err
 	}

@@ -179,7 +179,7 @@ func (db *DB) checkinStmts() (*checkinStmts, error) {
 			last:        prep(`SELECT id, at, raw, code FROM scan WHERE device_id = ? ORDER BY seq DESC LIMIT 1`),
 			visitor:     prep(`SELECT ` + visitorColumns + ` FROM visitor WHERE code = ?`),
 			visitorByID: prep(`SELECT ` + visitorColumns + ` FROM visitor WHERE id = ?`),
-			revoked:     prep(`SELECT count(*) FROM revoked_key WHERE key_id = ?`),
+			revoked:     prep(`SELECT count(*) FROM revoked_key WHERE substr(key_id, 1, 4) = ?`),
 			first: prep(`SELECT ` + scanColumns + scanJoins + `
 				WHERE s.visitor_id = ? AND s.day = ? AND s.decision = 'admitted' ORDER BY s.at LIMIT 1`),
 			insert: prep(`INSERT INTO scan (id, at, day, raw, code, visitor_id, decision, reason, late, created_at, device_id, seq)

@@ -120,7 +120,7 @@ func alreadyRegistered(ctx context.Context, tx *wtx, v *booth.Visitor) (bool, er
 // code when it has none.
 func insertVisitor(ctx context.Context, tx *wtx, db *DB, v *booth.Visitor, ignore bool) error {
 	if v.ID == "" {
-		v.ID = booth.NewID()
+		v.ID = booth.NewVisitorID()
 	}
 	if v.Created.IsZero() {
 		v.Created = db.Now()

@@ -483,6 +483,8 @@ func reasonTitle(reason string) string {
 		return "Badge of another event"
 	case booth.ReasonForged:
 		return "Badge not genuine"
+	case booth.ReasonDamaged:
+		return "Badge damaged"
 	case booth.ReasonRevoked:
 		return "Badge from a revoked laptop"
 	case booth.ReasonNoKeys:

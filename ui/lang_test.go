@@ -57,7 +57,7 @@ func uiKeys(t *testing.T) []string {
 		})
 	}
 	for _, r := range []string{booth.ReasonMalformed, booth.ReasonUnknown, booth.ReasonErased, booth.ReasonOtherEvent,
-		booth.ReasonForged, booth.ReasonRevoked, booth.ReasonNoKeys, "other"} {
+		booth.ReasonForged, booth.ReasonDamaged, booth.ReasonRevoked, booth.ReasonNoKeys, "other"} {
 		keys[reasonTitle(r)] = true
 		if r != "other" {
 			keys[booth.ReasonText(r)] = true

@@ -24,7 +24,7 @@ func TestCLIBadgeAcrossLaptops(t *testing.T) {
 	hq.mustJSON(&struct{}{}, "org", "add", "--kind", "hospital", "--name", "Seoul Clinic", "--dept", "Cardiology")
 	var v struct{ ID, Code, Number string }
 	hq.mustJSON(&v, "visitor", "add", "--consent", "contact", "--name", "Айгерім Сейітқали", "--type", "companion")
-	if len(v.Code) < 200 || len(v.Code) > booth.MaxBadgeDigits || len(v.Number) != 13 {
+	if len(v.Code) < 50 || len(v.Code) > booth.MaxBadgeDigits || len(v.Number) != 13 {
 		t.Fatalf("visitor add --json: code of %d digits, number %q", len(v.Code), v.Number)
 	}
 
@@ -69,10 +69,10 @@ func TestCLIBadgeAcrossLaptops(t *testing.T) {
 		t.Fatalf("again: exit %d %+v", exit, r)
 	}
 
-	forged := []byte(v.Code)
-	forged[42] = '0' + (forged[42]-'0'+1)%10
-	if exit, r := desk.checkin(string(forged)); exit != exitRejected || r.Reason != booth.ReasonForged {
-		t.Fatalf("forged: exit %d %+v", exit, r)
+	damaged := []byte(v.Code)
+	damaged[42] = '0' + (damaged[42]-'0'+1)%10
+	if exit, r := desk.checkin(string(damaged)); exit != exitRejected || r.Reason != booth.ReasonDamaged {
+		t.Fatalf("damaged: exit %d %+v", exit, r)
 	}
 	other := newCLI(t)
 	other.mustJSON(&struct{}{}, "event", "init", "--name", "Other", "--city", "Astana", "--country", "KZ",

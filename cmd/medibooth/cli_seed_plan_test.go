@@ -140,7 +140,7 @@ func (v *seedVisitor) source() string {
 // seedScan is one check-in: a visitor's code, or a code that is refused.
 type seedScan struct {
 	v      *seedVisitor // nil for a refused code
-	reject string       // what is scanned instead: typed-name, number, forged, cut, other-event
+	reject string       // what is scanned instead: typed-name, number, damaged, cut, other-event
 	at     time.Time
 	kz     bool // typed by the scanner while the Kazakh layout is active
 	enter  bool // with the scanner's Enter
@@ -353,7 +353,7 @@ func seedCheckins(rng *rand.Rand, vs []*seedVisitor) [][]*seedScan {
 			}
 		}
 	}
-	for i, r := range []string{"typed-name", "number", "forged", "cut", "other-event"} { // the keys of seedRejected
+	for i, r := range []string{"typed-name", "number", "damaged", "cut", "other-event"} { // the keys of seedRejected
 		add(i%len(seedLaptops), &seedScan{reject: r, at: seedAt(i%2, 10*60+7*i)})
 	}
 	for _, ss := range scans {

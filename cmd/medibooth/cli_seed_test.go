@@ -171,10 +171,10 @@ func seedRegister(t *testing.T, laptops []*cli, p *seedPlan) {
 
 // seedRejected is what is scanned instead of a badge, and why it is
 // refused: a name typed into the scanner's field, the visitor number of
-// another event's visitor, a badge with one digit of its signature changed,
+// another event's visitor, a badge with one digit changed (its check digit tells),
 // half a badge, and the badge of another event.
 var seedRejected = map[string]string{"typed-name": booth.ReasonMalformed, "number": booth.ReasonUnknown,
-	"forged": booth.ReasonForged, "cut": booth.ReasonMalformed, "other-event": booth.ReasonOtherEvent}
+	"damaged": booth.ReasonDamaged, "cut": booth.ReasonMalformed, "other-event": booth.ReasonOtherEvent}
 
 // seedRejectedCodes makes the codes of seedRejected.
 func seedRejectedCodes(t *testing.T, p *seedPlan) map[string]string {
@@ -187,7 +187,7 @@ func seedRejectedCodes(t *testing.T, p *seedPlan) map[string]string {
 		}
 	}
 	// A smaller digit keeps every group of digits in range: the code still
-	// reads, and its signature fails.
+	// reads, and its check digit fails.
 	b := []byte(badge)
 	i := len(b) - 30
 	for b[i] == '0' {
@@ -199,7 +199,7 @@ func seedRejectedCodes(t *testing.T, p *seedPlan) map[string]string {
 		"--start", "2026-04-22", "--end", "2026-04-24")
 	var stranger struct{ Code, Number string }
 	other.mustJSON(&stranger, "visitor", "add", "--name", "Данияр Ахметов", "--consent", "contact")
-	return map[string]string{"typed-name": "Айгерім", "number": stranger.Number, "forged": string(b),
+	return map[string]string{"typed-name": "Айгерім", "number": stranger.Number, "damaged": string(b),
 		"cut": badge[:len(badge)/2], "other-event": stranger.Code}
 }
 
