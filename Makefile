@@ -89,7 +89,11 @@ soak: deps
 
 test: lint test-unit fuzz test-window
 
+# What make bench compares the QR decoder with: ZXing-C++ through Python.
+BENCH_PKGS  := python3-zxing-cpp python3-numpy
+
 bench: deps
+	@$(MAKE) --no-print-directory ensure PKGS="$(BENCH_PKGS)"
 	$(GO) test -run '^$$' -bench 'Checkin|FindVisitors' -benchtime 2000x ./data/
 	$(GO) test -run '^$$' -bench 'Merge|SnapshotRoundTrip' -benchtime 1x -timeout 30m ./data/
 	$(GO) test -run '^$$' -bench 'ReportHQ' -benchtime 3x -timeout 30m ./data/
