@@ -106,4 +106,3 @@ func zxingCpp(dir string, frames []*image.Gray, texts []string) (float64, error)
 	}
 	return float64(read) / float64(len(frames)), nil
 }
-
