@@ -132,7 +132,7 @@ func otherLaptopBadge(t *testing.T, dir string) string {
 	return v.Code
 }
 
-func startXvfb(t *testing.T) string {
+func startXvfb(t testing.TB) string {
 	t.Helper()
 	for n := 90; n < 130; n++ {
 		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
@@ -156,7 +156,7 @@ func startXvfb(t *testing.T) string {
 	return ""
 }
 
-func startApp(t *testing.T, bin, dataDir, display, home string) *exec.Cmd {
+func startApp(t testing.TB, bin, dataDir, display, home string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(bin, "--data", dataDir)
 	cmd.Env = append(os.Environ(), "DISPLAY="+display, "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
@@ -178,7 +178,7 @@ func startApp(t *testing.T, bin, dataDir, display, home string) *exec.Cmd {
 	return cmd
 }
 
-func stopApp(t *testing.T, cmd *exec.Cmd) {
+func stopApp(t testing.TB, cmd *exec.Cmd) {
 	t.Helper()
 	cmd.Process.Signal(os.Interrupt)
 	done := make(chan struct{})
@@ -191,7 +191,7 @@ func stopApp(t *testing.T, cmd *exec.Cmd) {
 	}
 }
 
-func waitWindow(t *testing.T, display string, app *exec.Cmd) string {
+func waitWindow(t testing.TB, display string, app *exec.Cmd) string {
 	t.Helper()
 	exited := make(chan struct{})
 	go func() {
@@ -222,7 +222,7 @@ func waitWindow(t *testing.T, display string, app *exec.Cmd) string {
 	return ""
 }
 
-func xdo(t *testing.T, display string, args ...string) {
+func xdo(t testing.TB, display string, args ...string) {
 	t.Helper()
 	cmd := exec.Command("xdotool", args...)
 	cmd.Env = append(os.Environ(), "DISPLAY="+display)
@@ -276,7 +276,7 @@ func waitScans(t *testing.T, dataDir string, want map[booth.Decision]int) {
 
 // writeLanguagePref sets the language the way the switch in the window
 // does: in Fyne's preferences file for the app.
-func writeLanguagePref(t *testing.T, home, lang string) {
+func writeLanguagePref(t testing.TB, home, lang string) {
 	t.Helper()
 	dir := filepath.Join(home, ".config", "fyne", "kr.medibooth.desk")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
