@@ -21,9 +21,10 @@ import (
 
 // The desk's card colours (ui/theme.go), as the screen shows them.
 var (
-	cardAdmitted = color.NRGBA{0x15, 0x80, 0x3d, 0xff}
-	cardRejected = color.NRGBA{0xb9, 0x1c, 0x1c, 0xff}
-	cardIdle     = color.NRGBA{0x47, 0x55, 0x69, 0xff}
+	cardAdmitted  = color.NRGBA{0x15, 0x80, 0x3d, 0xff}
+	cardRejected  = color.NRGBA{0xb9, 0x1c, 0x1c, 0xff}
+	cardIdle      = color.NRGBA{0x47, 0x55, 0x69, 0xff}
+	cardDuplicate = color.NRGBA{0xf5, 0x9e, 0x0b, 0xff}
 )
 
 // BenchmarkWindowScanToGreen measures, in the real window under Xvfb, the

@@ -80,12 +80,12 @@ func TestWindowScannerCheckin(t *testing.T) {
 		xdo(t, display, "windowfocus", "--sync", wid)
 		xdo(t, display, "type", "--delay", "40", pin)
 		xdo(t, display, "key", "Return")
-		time.Sleep(1500 * time.Millisecond) // the PIN check, then the desk
+		waitColour(t, display, cardIdle) // the PIN checked, the desk open
 		if i == 0 {
 			xdo(t, display, "type", "--delay", "15", visitor.Code)
 			xdo(t, display, "key", "Return")
 			waitScans(t, dataDir, map[booth.Decision]int{booth.Admitted: 1})
-			time.Sleep(500 * time.Millisecond)
+			waitColour(t, display, cardAdmitted)
 			screenshot(t, display, filepath.Join(artifacts, "desk-ko-admitted.png"))
 
 			// The scanner sends the code again 3 s later: a duplicate, still
@@ -93,7 +93,7 @@ func TestWindowScannerCheckin(t *testing.T) {
 			time.Sleep(2500 * time.Millisecond)
 			xdo(t, display, "type", "--delay", "15", visitor.Code+"\t")
 			waitScans(t, dataDir, map[booth.Decision]int{booth.Admitted: 1, booth.Duplicate: 1})
-			time.Sleep(500 * time.Millisecond)
+			waitColour(t, display, cardDuplicate)
 			screenshot(t, display, filepath.Join(artifacts, "desk-ko-duplicate.png"))
 
 			// A signed badge another laptop of the (demo) event issued to a
@@ -102,7 +102,7 @@ func TestWindowScannerCheckin(t *testing.T) {
 			xdo(t, display, "type", "--delay", "4", otherLaptopBadge(t, filepath.Join(tmp, "other")))
 			xdo(t, display, "key", "Return")
 			waitScans(t, dataDir, map[booth.Decision]int{booth.Admitted: 2, booth.Duplicate: 1})
-			time.Sleep(500 * time.Millisecond)
+			waitColour(t, display, cardAdmitted)
 			screenshot(t, display, filepath.Join(artifacts, "desk-ko-badge.png"))
 		} else {
 			screenshot(t, display, filepath.Join(artifacts, "desk-"+lang+".png"))
