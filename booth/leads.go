@@ -3,6 +3,7 @@ package booth
 import (
 	"encoding/csv"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -62,6 +63,10 @@ var leadColumns = []string{
 	"Birth year", "Specialties of interest", "Consultation date", "Department", "Doctor", "Recommendation",
 	"Follow-up", "Follow-up when", "Follow-up by", "Complaint", "Summary",
 }
+
+// LeadDateColumn is the column of a lead table that holds the consultation's
+// day (YYYY-MM-DD), for writers that know dates.
+var LeadDateColumn = slices.Index(leadColumns, "Consultation date")
 
 // LeadColumnKeys lists every header a lead file may have, for the
 // translation check.

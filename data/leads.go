@@ -80,7 +80,7 @@ func (db *DB) WriteLeadFiles(ctx context.Context, o booth.LeadOptions) ([]booth.
 		if o.Format == "csv" {
 			err = booth.WriteLeadsCSV(&b, table)
 		} else {
-			err = sheet.WriteLeads(&b, t("Leads"), table)
+			err = sheet.WriteLeads(&b, t("Leads"), table, booth.LeadDateColumn)
 		}
 		if err != nil {
 			return out, err

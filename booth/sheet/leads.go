@@ -2,6 +2,8 @@ package sheet
 
 import (
 	"io"
+	"slices"
+	"time"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -10,8 +12,10 @@ import (
 // WriteLeads writes a hospital's lead table (booth.LeadTable) as a workbook
 // of one sheet: a bold header row that stays in view, columns as wide as
 // their text, every cell text (a name typed at the fair is never a
-// formula).
-func WriteLeads(w io.Writer, sheetName string, table [][]string) error {
+// formula) but the dates of the columns dateCols, which are date cells that
+// Excel and LibreOffice show in the reader's own way of writing dates (the
+// built-in number format 14).
+func WriteLeads(w io.Writer, sheetName string, table [][]string, dateCols ...int) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	if err := f.SetSheetName("Sheet1", sheetName); err != nil {
@@ -19,6 +23,10 @@ func WriteLeads(w io.Writer, sheetName string, table [][]string) error {
 	}
 	head, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "FFFFFF"},
 		Fill: excelize.Fill{Type: "pattern", Color: []string{"0F766E"}, Pattern: 1}})
+	if err != nil {
+		return err
+	}
+	date, err := f.NewStyle(&excelize.Style{NumFmt: 14})
 	if err != nil {
 		return err
 	}
@@ -44,9 +52,12 @@ func WriteLeads(w io.Writer, sheetName string, table [][]string) error {
 	for i, row := range table {
 		cells := make([]any, len(row))
 		for j, c := range row {
-			if i == 0 {
+			switch day, err := time.Parse(time.DateOnly, c); {
+			case i == 0:
 				cells[j] = excelize.Cell{StyleID: head, Value: c}
-			} else {
+			case err == nil && slices.Contains(dateCols, j):
+				cells[j] = excelize.Cell{StyleID: date, Value: day}
+			default:
 				cells[j] = c
 			}
 		}

@@ -137,6 +137,36 @@ func TestReportWorkbook(t *testing.T) {
 
 // TestLeadsWorkbookTextAsTyped: phones and names that start like formulas
 // are text cells shown exactly as typed — no formula, no apostrophe.
+// The consultation day is a date cell that shows in the reader's way; a
+// date typed into another column stays text.
+func TestLeadsWorkbookDates(t *testing.T) {
+	table := [][]string{{"Name", "Day"}, {"2026-09-17", "2026-09-18"}, {"Aigerim", "not a date"}}
+	var b bytes.Buffer
+	if err := WriteLeads(&b, "Leads", table, 1); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for cell, text := range map[string]bool{"A2": true, "B2": false, "B3": true} {
+		got, err := f.GetCellType("Leads", cell)
+		isText := got == excelize.CellTypeInlineString || got == excelize.CellTypeSharedString
+		if err != nil || isText != text {
+			t.Errorf("%s: cell type %v (%v), text %v", cell, got, err, text)
+		}
+	}
+	if v, _ := f.GetCellValue("Leads", "B2", excelize.Options{RawCellValue: true}); v != "46283" {
+		t.Errorf("B2 holds %q, want the serial day 46283", v)
+	}
+	if s, _ := f.GetCellStyle("Leads", "B2"); s == 0 {
+		t.Error("B2 has no date format")
+	} else if st, _ := f.GetStyle(s); st.NumFmt != 14 {
+		t.Errorf("B2's number format is %d, want 14", st.NumFmt)
+	}
+}
+
 func TestLeadsWorkbookTextAsTyped(t *testing.T) {
 	table := [][]string{{"Name", "Phone"}, {"=HYPERLINK(\"x\")", "+7 701 123 45 67"}, {"＝1+1", "-5"}}
 	var b bytes.Buffer
