@@ -47,6 +47,29 @@ func TestDateTimeByLanguage(t *testing.T) {
 	}
 }
 
+func TestDatesAndNumbersByLanguage(t *testing.T) {
+	t.Cleanup(func() { act(func() { SetLanguage(DefaultLanguage) }) })
+	ev := &booth.Event{Start: "2026-09-17", End: "2026-09-18"}
+	for code, want := range map[string][3]string{
+		"ko": {"2026-09-17 – 2026-09-18", "1,234,567", "-1,000"},
+		"ru": {"17.09.2026 – 18.09.2026", "1\u00a0234\u00a0567", "-1\u00a0000"},
+		"kk": {"17.09.2026 – 18.09.2026", "1\u00a0234\u00a0567", "-1\u00a0000"},
+		"en": {"17 Sep 2026 – 18 Sep 2026", "1,234,567", "-1,000"},
+	} {
+		var got [3]string
+		act(func() {
+			SetLanguage(code)
+			got = [3]string{eventDates(ev), number(1234567), number(-1000)}
+		})
+		if got != want {
+			t.Errorf("%s: %q, want %q", code, got, want)
+		}
+		if n := number(999); n != "999" {
+			t.Errorf("%s: 999 written %q", code, n)
+		}
+	}
+}
+
 // TestSettingsShowVersion: the settings screen says which medibooth runs.
 func TestSettingsShowVersion(t *testing.T) {
 	u, _, _ := newTestDesk(t)

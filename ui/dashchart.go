@@ -2,7 +2,6 @@ package ui
 
 import (
 	"image/color"
-	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -27,6 +26,7 @@ func newDashTile(name string, c color.Color) *dashTile {
 	label := widget.NewLabelWithStyle(name, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	label.Wrapping = fyne.TextWrapWord
 	t.sub = widget.NewLabelWithStyle(" ", fyne.TextAlignCenter, fyne.TextStyle{})
+	t.sub.Wrapping = fyne.TextWrapWord
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
 	bg.CornerRadius = 10
 	t.content = container.NewPadded(container.NewStack(bg, container.NewPadded(container.NewVBox(t.value, label, t.sub))))
@@ -34,7 +34,7 @@ func newDashTile(name string, c color.Color) *dashTile {
 }
 
 func (t *dashTile) set(n int, sub string) {
-	if v := strconv.Itoa(n); t.value.Text != v {
+	if v := number(n); t.value.Text != v {
 		t.value.Text = v
 		t.value.Refresh()
 	}
@@ -85,7 +85,7 @@ func (c *dashChart) set(bars []dashBar) {
 		rect.CornerRadius = 3
 		value := ""
 		if b.n > 0 {
-			value = strconv.Itoa(b.n)
+			value = number(b.n)
 		}
 		v := canvas.NewText(value, fg)
 		v.TextSize = dashChartTextSize

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image/color"
 	"log"
-	"strconv"
 	"sync"
 	"time"
 
@@ -121,7 +120,7 @@ func (d *desk) buildHeader() fyne.CanvasObject {
 	title := canvas.NewText(d.ev.Name, theme.Color(theme.ColorNameForeground))
 	title.TextSize = 20
 	title.TextStyle.Bold = true
-	sub := widget.NewLabel(fmt.Sprintf("%s · %s – %s · %s", d.ev.City, d.ev.Start, d.ev.End,
+	sub := widget.NewLabel(fmt.Sprintf("%s · %s · %s", d.ev.City, eventDates(d.ev),
 		lang.L("Laptop: {{.Name}}", map[string]any{"Name": d.app.cfg.DeviceName})))
 
 	names := make([]string, len(Languages))
@@ -391,9 +390,9 @@ func (d *desk) refresh() {
 				log.Printf("refresh desk: %v %v", err1, err2)
 				return
 			}
-			d.uniqueText.Text = strconv.Itoa(counts.Unique)
-			d.scansText.Text = strconv.Itoa(counts.Scans)
-			d.rejectedText.Text = strconv.Itoa(counts.Rejected)
+			d.uniqueText.Text = number(counts.Unique)
+			d.scansText.Text = number(counts.Scans)
+			d.rejectedText.Text = number(counts.Rejected)
 			d.uniqueText.Refresh()
 			d.scansText.Refresh()
 			d.rejectedText.Refresh()

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -9,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"medibooth/assets"
+	"medibooth/booth"
 )
 
 // DefaultLanguage is Korean: the staff who run the booth are Korean.
@@ -80,4 +83,57 @@ func dateTime(t time.Time) string {
 		layout = dateTimeLayouts["en"]
 	}
 	return t.Format(layout)
+}
+
+// dateLayouts write a date as each language reads it, like dateTimeLayouts.
+var dateLayouts = map[string]string{
+	"ko": "2006-01-02",
+	"ru": "02.01.2006",
+	"kk": "02.01.2006",
+	"en": "2 Jan 2006",
+}
+
+// dateOnly writes the day of t (already in the event's time zone) in the
+// current language's way.
+func dateOnly(t time.Time) string {
+	layout, ok := dateLayouts[CurrentLanguage()]
+	if !ok {
+		layout = dateLayouts["en"]
+	}
+	return t.Format(layout)
+}
+
+// eventDates writes an event's first and last day in the current language's
+// way; a day that does not parse is shown as stored.
+func eventDates(ev *booth.Event) string {
+	day := func(s string) string {
+		if t, err := time.Parse(time.DateOnly, s); err == nil {
+			return dateOnly(t)
+		}
+		return s
+	}
+	return day(ev.Start) + " – " + day(ev.End)
+}
+
+// number writes n with the current language's thousands separator: a
+// no-break space in Russian and Kazakh, a comma in Korean and English.
+func number(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	sep := ","
+	if l := CurrentLanguage(); l == "ru" || l == "kk" {
+		sep = "\u00a0"
+	}
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"log"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -106,7 +105,7 @@ func (p *purgeBox) show(st *booth.PurgeStatus) {
 	text := lang.L("{{.Count}} visitors' personal data can be purged now.", map[string]any{"Count": st.Ready})
 	if st.Waiting > 0 && st.ReadyFrom != nil {
 		text += " " + lang.L("{{.Count}} more from {{.Time}}.", map[string]any{"Count": st.Waiting,
-			"Time": st.ReadyFrom.In(p.s.ev.Location()).Format(time.DateOnly)})
+			"Time": dateOnly(st.ReadyFrom.In(p.s.ev.Location()))})
 	}
 	if st.NotAtHQ > 0 {
 		text += " " + lang.L("{{.Count}} visitors are not at HQ yet: export and send again first.", map[string]any{"Count": st.NotAtHQ})
