@@ -24,6 +24,7 @@ const (
 type ImportError struct {
 	Line    int
 	Message string
+	err     *Error // Message's key and values
 }
 
 func (e ImportError) Error() string {
@@ -81,27 +82,33 @@ type csvImport struct {
 func (im *csvImport) add(line int, format string, args ...any) {
 	im.total++
 	if len(im.problems) < MaxImportProblems {
-		im.problems = append(im.problems, ImportError{Line: line, Message: fmt.Sprintf(format, args...)})
+		e := Errorf(EINVALID, format, args...)
+		im.problems = append(im.problems, ImportError{Line: line, Message: e.Message, err: e})
 	}
 }
 
 func (im *csvImport) err() error {
-	var b strings.Builder
+	var parts []*Error
 	for i, p := range im.problems {
 		if i == listedProblems {
 			break
 		}
-		if i > 0 {
-			b.WriteByte('\n')
+		if p.Line <= 0 {
+			parts = append(parts, p.err)
+		} else {
+			parts = append(parts, Errorf(EINVALID, "Line %d: %s", p.Line, p.err))
 		}
-		b.WriteString(p.Error())
 	}
 	if more := im.total - min(len(im.problems), listedProblems); more == 1 {
-		b.WriteString("\nAnd 1 more line has a problem.")
+		parts = append(parts, Errorf(EINVALID, "And 1 more line has a problem."))
 	} else if more > 1 {
-		fmt.Fprintf(&b, "\nAnd %d more lines have problems.", more)
+		parts = append(parts, Errorf(EINVALID, "And %d more lines have problems.", more))
 	}
-	return &Error{Code: EINVALID, Message: b.String()}
+	lines := make([]string, len(parts))
+	for i, p := range parts {
+		lines[i] = p.Message
+	}
+	return &Error{Code: EINVALID, Message: strings.Join(lines, "\n"), Parts: parts}
 }
 
 func (im *csvImport) run(data []byte) []Visitor {

@@ -277,8 +277,11 @@ func (u *App) switchLanguage(code string) {
 
 // message turns an error into the sentence shown to staff, translated when
 // it is one of ours.
+// translate is lang.L for one key.
+func translate(key string) string { return lang.L(key) }
+
 func message(err error) string {
-	return lang.L(booth.ErrorMessage(err))
+	return booth.Localize(err, translate)
 }
 
 // say shows a one-sentence status on l: red when bad, green otherwise.

@@ -1,0 +1,47 @@
+package ui
+
+import (
+	"errors"
+	"testing"
+
+	"medibooth/booth"
+)
+
+// A sentence made with values is translated before the values go in; an
+// error inside another is translated too, line by line for a CSV import.
+func TestLocalize(t *testing.T) {
+	ru := map[string]string{
+		"The visitor %q is not here.": "Посетителя %q здесь нет.",
+		"Line %d: %s":                 "Строка %d: %s",
+		"The visitor needs a name.":   "У посетителя должно быть имя.",
+		"Cannot print: %s":            "Не удалось напечатать: %s",
+		internalSentenceForTest:       "Внутренняя ошибка.",
+	}
+	tr := func(k string) string {
+		if v, ok := ru[k]; ok {
+			return v
+		}
+		return k
+	}
+	inner := booth.Errorf(booth.EINVALID, "The visitor needs a name.")
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{booth.Errorf(booth.ENOTFOUND, "The visitor %q is not here.", "Айгерим"), `Посетителя "Айгерим" здесь нет.`},
+		{booth.Errorf(booth.EINVALID, "Cannot print: %s", inner), "Не удалось напечатать: У посетителя должно быть имя."},
+		{errors.Join(errors.New("wrapped"), inner), "У посетителя должно быть имя."},
+		{errors.New("disk on fire"), "Внутренняя ошибка."},
+		{nil, ""},
+	} {
+		if got := booth.Localize(tc.err, tr); got != tc.want {
+			t.Errorf("%v: %q, want %q", tc.err, got, tc.want)
+		}
+	}
+	// English stays whole for the CLI and the log.
+	if m := booth.ErrorMessage(booth.Errorf(booth.EINVALID, "Cannot print: %s", inner)); m != "Cannot print: The visitor needs a name." {
+		t.Errorf("English: %q", m)
+	}
+}
+
+const internalSentenceForTest = "Something went wrong inside medibooth; the details are in the log."
