@@ -173,6 +173,7 @@ func (b *badgeView) onSave() {
 		b.status.SetText(lang.L("Saved."))
 	}, b.app.win)
 	d.SetFileName(b.visitor.NameLatin + ".pdf")
+	d.SetTitleText(lang.L("Save the badge as a file"))
 	d.Show()
 }
 

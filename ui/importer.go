@@ -30,6 +30,7 @@ func (u *App) showImport() {
 	}, u.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".xlsx", ".CSV", ".XLSX", ".txt"}))
 	// A file dialog takes its size once shown.
+	d.SetTitleText(lang.L("Open a visitor list"))
 	d.Show()
 	d.Resize(fyne.NewSize(900, 600))
 }

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
+	"golang.org/x/text/language"
 
 	"medibooth/assets"
 	"medibooth/booth"
@@ -30,23 +31,58 @@ var (
 	current = DefaultLanguage
 )
 
-// SetLanguage makes lang.L answer in code (ko, en, ru or kk). Fyne picks its
-// language from the system locale; on Linux that is read from LANGUAGE, and
-// registering the translations again makes Fyne read it anew.
+// SetLanguage makes lang.L answer in code (ko, en, ru or kk), on every
+// system. Fyne answers in the translation closest to the system's locale:
+// on Linux that is read from LANGUAGE, which is set here, but on Windows and
+// macOS it is the user's locale in the system settings, which no program
+// changes. So the chosen language's file is also registered under the
+// system's own language and under English (Fyne's fallback): whichever Fyne
+// picks, it answers in the chosen language. The files hold Fyne's own words
+// too (file dialogs, Cancel, OK), so none stay in the system's language.
 func SetLanguage(code string) {
+	setLanguage(code, lang.SystemLocale().LanguageString(), true)
+}
+
+// setLanguage registers the translations for code and the system language
+// system; env also sets LANGUAGE, which Fyne reads on Linux.
+func setLanguage(code, system string, env bool) {
 	if !knownLanguage(code) {
 		code = DefaultLanguage
 	}
 	langMu.Lock()
 	defer langMu.Unlock()
 	current = code
-	os.Setenv("LANGUAGE", code)
-	if l := os.Getenv("LC_ALL"); l == "C" || l == "POSIX" {
-		os.Unsetenv("LC_ALL") // C would make LANGUAGE ignored
+	if env {
+		os.Setenv("LANGUAGE", code)
+		if l := os.Getenv("LC_ALL"); l == "C" || l == "POSIX" {
+			os.Unsetenv("LC_ALL") // C would make LANGUAGE ignored
+		}
 	}
 	if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
 		fyne.LogError("load translations", err)
 	}
+	data, err := assets.Translations.ReadFile("translations/" + code + ".json")
+	if err != nil {
+		fyne.LogError("load translations", err)
+		return
+	}
+	for _, tag := range []string{system, "en"} {
+		if tag != "" && tag != code && knownTag(tag) {
+			if err := lang.AddTranslationsForLocale(data, fyne.Locale(tag)); err != nil {
+				fyne.LogError("load translations", err)
+			}
+		}
+	}
+	// The last registration made Fyne look again, now with every file.
+	if err := lang.AddTranslationsForLocale(data, fyne.Locale(code)); err != nil {
+		fyne.LogError("load translations", err)
+	}
+}
+
+// knownTag reports whether tag is a language tag Fyne can register.
+func knownTag(tag string) bool {
+	_, err := language.Parse(tag)
+	return err == nil
 }
 
 // CurrentLanguage returns the code SetLanguage last set.

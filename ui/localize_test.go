@@ -4,6 +4,8 @@ import (
 	"errors"
 	"testing"
 
+	"fyne.io/fyne/v2/lang"
+
 	"medibooth/booth"
 )
 
@@ -45,3 +47,30 @@ func TestLocalize(t *testing.T) {
 }
 
 const internalSentenceForTest = "Something went wrong inside medibooth; the details are in the log."
+
+// On Windows and macOS Fyne follows the system's locale, which medibooth
+// cannot change: the language chosen in the window must win whatever the
+// system speaks, Fyne's own words (file dialogs, Cancel) included. Here the
+// system is German, as Fyne reads it on Linux.
+func TestLanguageWhateverTheSystemSpeaks(t *testing.T) {
+	t.Setenv("LANGUAGE", "de")
+	t.Setenv("LC_ALL", "")
+	t.Cleanup(func() { act(func() { SetLanguage(DefaultLanguage) }) })
+	for _, tc := range []struct{ code, cancel, save, parent, register string }{
+		{"ru", "Отмена", "Сохранить", "Вверх", "Зарегистрировать и напечатать бейдж"},
+		{"ko", "취소", "저장", "상위 폴더", "등록하고 배지 인쇄"},
+		{"kk", "Болдырмау", "Сақтау", "Жоғары", "Тіркеу және бейдж басу"},
+		{"en", "Cancel", "Save", "Parent", "Register and print badge"},
+	} {
+		var cancel, save, parent, register string
+		act(func() {
+			setLanguage(tc.code, "de", false)
+			cancel, save = lang.L("Cancel"), lang.L("Save")
+			parent = lang.X("file.parent", "Parent")
+			register = lang.L("Register and print badge")
+		})
+		if cancel != tc.cancel || save != tc.save || parent != tc.parent || (tc.register != "" && register != tc.register) {
+			t.Errorf("%s on a German system: %q %q %q %q", tc.code, cancel, save, parent, register)
+		}
+	}
+}

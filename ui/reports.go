@@ -295,6 +295,7 @@ func (s *reportsScreen) onChoose() {
 		}
 	}
 	// A file dialog takes its size once shown.
+	d.SetTitleText(lang.L("Choose a folder for the files"))
 	d.Show()
 	d.Resize(fyne.NewSize(900, 600))
 }

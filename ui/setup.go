@@ -136,6 +136,7 @@ func (s *setup) onJoin() {
 		}
 		s.join(b)
 	}, s.app.win)
+	d.SetTitleText(lang.L("Open the event's set-up file"))
 	d.Show()
 }
 

@@ -197,6 +197,7 @@ func (s *syncScreen) onExport() {
 		s.exportTo(filepath.Join(dir.Path(), s.bundleName()))
 	}, s.app.win)
 	// A file dialog takes its size once shown.
+	d.SetTitleText(lang.L("Choose a folder for the bundle"))
 	d.Show()
 	d.Resize(fyne.NewSize(900, 600))
 }
@@ -285,6 +286,7 @@ func (s *syncScreen) onImport() {
 	}, s.app.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".bundle"}))
 	// A file dialog takes its size once shown.
+	d.SetTitleText(lang.L("Open a bundle from a laptop"))
 	d.Show()
 	d.Resize(fyne.NewSize(900, 600))
 }
