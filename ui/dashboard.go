@@ -202,6 +202,9 @@ func (d *dashboard) build() fyne.CanvasObject {
 func dashHeading(text string) *widget.Label {
 	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	l.SizeName = theme.SizeNameSubHeadingText
+	// Long titles (Kazakh, Russian) take two lines rather than widen the
+	// dashboard beyond a small screen.
+	l.Wrapping = fyne.TextWrapWord
 	return l
 }
 

@@ -110,8 +110,12 @@ func (d *doctorDesk) build() fyne.CanvasObject {
 		u.showDesk()
 	})
 	lock := widget.NewButtonWithIcon(lang.L("Lock"), theme.LogoutIcon(), u.lock)
-	header := container.NewBorder(nil, nil, container.NewVBox(title, widget.NewLabel(lang.L("Signed in: {{.Name}}",
-		map[string]any{"Name": staffLabel(*u.staff)}))), container.NewCenter(container.NewHBox(d.notesState, d.unlockBtn, back, lock)))
+	title.Truncation = fyne.TextTruncateEllipsis
+	who := widget.NewLabel(lang.L("Signed in: {{.Name}}", map[string]any{"Name": staffLabel(*u.staff)}))
+	who.Truncation = fyne.TextTruncateEllipsis
+	// The hospital's name has a line of its own; the buttons share theirs
+	// with who is signed in, whose name gives way on narrow screens.
+	header := container.NewVBox(title, container.NewBorder(nil, nil, nil, container.NewHBox(d.notesState, d.unlockBtn, back, lock), who))
 	d.refreshNotesState()
 
 	d.who = widget.NewLabelWithStyle(lang.L("Start a consultation from the queue, or scan the visitor's badge into it."),

@@ -52,7 +52,7 @@ func (k *kiosk) aboutPage() fyne.CanvasObject {
 		k.newFields()
 	}
 	k.typeBtns = k.typeBtns[:0]
-	types := container.NewGridWithColumns(3)
+	types := container.NewGridWithColumns(2)
 	for _, t := range booth.VisitorTypes {
 		b := widget.NewButton(typeName(t), nil)
 		b.Alignment = widget.ButtonAlignLeading
@@ -163,7 +163,7 @@ func (k *kiosk) hospitalsPage() fyne.CanvasObject {
 		} else {
 			box.Add(kioskSubheading(question))
 		}
-		interests := container.NewGridWithColumns(3)
+		interests := container.NewGridWithColumns(2)
 		for _, s := range k.specialties {
 			b := k.toggle(s, func() bool { return k.interests[s] }, func() { k.interests[s] = !k.interests[s] })
 			k.interestBtns = append(k.interestBtns, b)

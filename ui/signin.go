@@ -406,6 +406,8 @@ func (u *App) staffBar() fyne.CanvasObject {
 	}
 	who := widget.NewLabelWithStyle(lang.L("Signed in: {{.Name}}", map[string]any{"Name": staffLabel(*u.staff)}),
 		fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+	// The buttons keep their words; a long name gives way on narrow screens.
+	who.Truncation = fyne.TextTruncateEllipsis
 	buttons := container.NewHBox()
 	if u.may(booth.ActConsult) {
 		buttons.Add(widget.NewButtonWithIcon(lang.L("Consultations"), theme.DocumentCreateIcon(), func() {
