@@ -381,7 +381,7 @@ func (im *csvImport) row(c *columns, rec []string, line int) (Visitor, bool) {
 		if !ok {
 			var err error
 			if t, err = ParseVisitorType(s); err != nil {
-				im.add(line, "%s", ErrorMessage(err))
+				im.add(line, "%s", err)
 				return Visitor{}, false
 			}
 		}
@@ -412,7 +412,7 @@ func (im *csvImport) row(c *columns, rec []string, line int) (Visitor, bool) {
 		}
 		y, err := ParseBirthYear(s)
 		if err != nil {
-			im.add(line, "%s", ErrorMessage(err))
+			im.add(line, "%s", err)
 			return Visitor{}, false
 		}
 		v.BirthYear = y
@@ -420,7 +420,7 @@ func (im *csvImport) row(c *columns, rec []string, line int) (Visitor, bool) {
 
 	v.Normalize()
 	if err := v.Validate(); err != nil {
-		im.add(line, "%s", ErrorMessage(err))
+		im.add(line, "%s", err)
 		return Visitor{}, false
 	}
 	return v, true

@@ -81,7 +81,7 @@ func (s QueueState) Apply(a QueueAction) (QueueState, error) {
 	if next, ok := moves[s]; ok {
 		return next, nil
 	}
-	return s, Errorf(ECONFLICT, "%s", queueRefusals[a])
+	return s, &Error{Code: ECONFLICT, Message: queueRefusals[a]}
 }
 
 // Allows reports whether a may be applied in s.

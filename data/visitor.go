@@ -75,7 +75,7 @@ func (db *DB) Import(ctx context.Context, vs []booth.Visitor) (ImportResult, err
 	for i := range vs {
 		vs[i].Normalize()
 		if err := vs[i].Validate(); err != nil {
-			return res, booth.Errorf(booth.EINVALID, "Visitor %d (%s): %s", i+1, vs[i].Name, booth.ErrorMessage(err))
+			return res, booth.Errorf(booth.EINVALID, "Visitor %d (%s): %s", i+1, vs[i].Name, err)
 		}
 	}
 	tx, err := db.begin(ctx)

@@ -354,7 +354,7 @@ func TestInvalid(t *testing.T) {
 		}
 		if _, err := LabelPDF([]Badge{badges["ru"], b}, fonts); booth.ErrorCode(err) != booth.EINVALID {
 			t.Errorf("LabelPDF(%+v): %v, want invalid", b, err)
-		} else if msg := booth.ErrorMessage(err); !strings.Contains(msg, "badge 2 of 2") {
+		} else if msg := booth.ErrorMessage(err); !strings.HasPrefix(msg, "Badge 2 of 2: ") {
 			t.Errorf("message %q does not say which badge", msg)
 		}
 		if _, err := SheetPDF([]Badge{b}, fonts); booth.ErrorCode(err) != booth.EINVALID {

@@ -86,8 +86,7 @@ func checkAll(bs []Badge) error {
 	}
 	for i, b := range bs {
 		if err := validate(b); err != nil && len(bs) > 1 {
-			msg := strings.TrimSuffix(booth.ErrorMessage(err), ".")
-			return booth.Errorf(booth.EINVALID, "%s (badge %d of %d).", msg, i+1, len(bs))
+			return booth.Errorf(booth.EINVALID, "Badge %d of %d: %s", i+1, len(bs), err)
 		} else if err != nil {
 			return err
 		}
