@@ -104,7 +104,7 @@ func (u *App) showDashboard() {
 	w := u.fyne.NewWindow("")
 	u.dashWin = w
 	u.fillDashboardWindow(ev)
-	w.Resize(fyne.NewSize(1280, 800))
+	w.Resize(startSize)
 	w.Show()
 }
 

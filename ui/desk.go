@@ -212,13 +212,15 @@ func (d *desk) buildScanSide() fyne.CanvasObject {
 	scanLabel := widget.NewLabelWithStyle(lang.L("Badge scan"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	recentLabel := widget.NewLabelWithStyle(lang.L("Last 20 scans on this laptop"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	d.waiting = newWaitingSummary()
-	top := container.NewVBox(scanLabel, d.scan, card, d.waiting.content, recentLabel)
+	// The labels sit beside their fields, not above them: the desk fits
+	// a 1024×600 screen with the window's title bar and a task bar.
+	top := container.NewVBox(container.NewBorder(nil, nil, scanLabel, nil, d.scan), card, d.waiting.content, recentLabel)
 
 	// The webcam scans continuously beside the scanner; a code it reads is
 	// handled exactly like one the scanner typed.
 	d.camera = newCameraPanel(d.app, qr.DecodeGray, d.onScan)
 	cameraLabel := widget.NewLabelWithStyle(lang.L("Camera"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	bottom := container.NewVBox(container.NewBorder(nil, nil, cameraLabel, nil, d.camera.picker()), d.camera.object())
+	bottom := container.NewBorder(nil, nil, container.NewVBox(container.NewHBox(cameraLabel, d.camera.picker())), nil, d.camera.object())
 	return container.NewPadded(container.NewBorder(top, bottom, nil, nil, d.recentList))
 }
 

@@ -20,9 +20,10 @@ import (
 	"medibooth/booth"
 )
 
-// boothScreens are the screens of the laptops booths bring: a common
-// 1366×768 one and a netbook's 1024×600.
-var boothScreens = []fyne.Size{{Width: 1024, Height: 600}, {Width: 1366, Height: 768}}
+// boothScreens are the windows the booth laptops give: the size medibooth
+// opens with (startSize), and the whole of a netbook's 1024×600 screen and
+// of a common 1366×768 one.
+var boothScreens = []fyne.Size{startSize, {Width: 1024, Height: 600}, {Width: 1366, Height: 768}}
 
 // Every screen fits the booth laptops' screens in every language: nothing
 // needs a larger window, and nothing shown lies beyond the window's edge

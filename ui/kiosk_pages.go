@@ -40,7 +40,7 @@ func (k *kiosk) startPage() fyne.CanvasObject {
 		hello.TextSize = 22
 		hello.Alignment = fyne.TextAlignCenter
 		face := container.NewCenter(container.NewVBox(name, hello))
-		grid.Add(kioskMinSize(container.NewStack(b, face), fyne.NewSize(500, 150)))
+		grid.Add(kioskMinSize(container.NewStack(b, face), fyne.NewSize(460, 140)))
 	}
 	box := container.NewVBox(title, sub, kioskSpace(fyne.NewSize(0, 24)), grid)
 	return container.NewCenter(box)

@@ -163,7 +163,8 @@ func (f *registerForm) show() {
 	f.submitBtn.Importance = widget.HighImportance
 	cancel := widget.NewButton(lang.L("Cancel"), func() { f.dlg.Hide() })
 
-	body := container.NewGridWithColumns(2, container.NewVBox(form, f.dupes), container.NewVScroll(consents))
+	// Both columns scroll: the form keeps its buttons in view on a small screen.
+	body := container.NewGridWithColumns(2, container.NewVScroll(container.NewVBox(form, f.dupes)), container.NewVScroll(consents))
 	content := container.NewBorder(nil, container.NewVBox(f.status, container.NewHBox(layout.NewSpacer(), cancel, f.submitBtn)), nil, nil, body)
 	f.dlg = dialog.NewCustomWithoutButtons(lang.L("New visitor"), content, f.app.win)
 	f.dlg.Resize(fyne.NewSize(1100, 680))

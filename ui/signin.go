@@ -430,7 +430,8 @@ func (u *App) staffBar() fyne.CanvasObject {
 	}
 	lock := widget.NewButtonWithIcon(lang.L("Lock"), theme.LogoutIcon(), u.lock)
 	buttons.Add(lock)
-	return container.NewBorder(nil, nil, who, buttons)
+	// In the middle, the name has the room the buttons leave.
+	return container.NewBorder(nil, nil, nil, buttons, who)
 }
 
 // adminMenu holds what only admins open: staff, visitor import, sync and

@@ -116,6 +116,10 @@ type App struct {
 	idle        idleWatch
 }
 
+// startSize is the main window's size when it opens: with its title bar and
+// a task bar it fits a 1024×600 netbook screen.
+var startSize = fyne.NewSize(1000, 540)
+
 // uiMu is held while background work touches widgets (see do).
 var uiMu sync.Mutex
 
@@ -143,7 +147,10 @@ func Create(a fyne.App, cfg Config) *App {
 	u := &App{cfg: cfg, fyne: a, win: a.NewWindow("medibooth")}
 	// Closing the desk ends the app, the dashboard's window with it.
 	u.win.SetMaster()
-	u.win.Resize(fyne.NewSize(1280, 800))
+	// Fyne cannot open a window maximised: it opens at a size that fits
+	// the smallest booth screen, and staff maximise it on a larger one.
+	u.win.Resize(startSize)
+	u.win.CenterOnScreen()
 	u.idle.last = cfg.Now()
 	u.win.Canvas().SetOnTypedKey(u.onTypedKey)
 	u.show()
@@ -154,11 +161,19 @@ func Create(a fyne.App, cfg Config) *App {
 // onTypedKey takes the keys no field took: Escape closes the text shown on
 // top (a consent text, the badge).
 func (u *App) onTypedKey(k *fyne.KeyEvent) {
-	if k.Name != fyne.KeyEscape || len(u.escapable) == 0 {
-		return
+	if k.Name == fyne.KeyEscape {
+		u.escape()
 	}
-	d := u.escapable[len(u.escapable)-1]
-	d.Hide()
+}
+
+// escape closes the dialog on top that Escape closes, and reports whether
+// there was one.
+func (u *App) escape() bool {
+	if len(u.escapable) == 0 {
+		return false
+	}
+	u.escapable[len(u.escapable)-1].Hide()
+	return true
 }
 
 // showEscapable shows a dialog that Escape closes.

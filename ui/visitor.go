@@ -153,7 +153,7 @@ func (vw *visitorView) show() {
 		erase.Disable() // an admin erases, after checking who asks
 	}
 	body := container.NewVScroll(container.NewVBox(title, details, widget.NewSeparator(), consents, widget.NewSeparator(), scans))
-	body.SetMinSize(fyne.NewSize(600, 380))
+	body.SetMinSize(fyne.NewSize(600, 340))
 	content := container.NewBorder(nil, container.NewVBox(vw.status, container.NewHBox(edit, badge, erase)), nil, nil, body)
 	vw.dlg = dialog.NewCustom(lang.L("Visitor"), lang.L("Close"), content, vw.app.win)
 	vw.dlg.Show()
