@@ -223,8 +223,8 @@ func (s *PeerServer) Handler() http.Handler {
 		s.slots = make(chan struct{}, 4)
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /booth/v1/pull", s.pull)
-	mux.HandleFunc("POST /booth/v1/push", s.push)
+	mux.HandleFunc("POST /booth/v1/pull", s.handle(s.pull))
+	mux.HandleFunc("POST /booth/v1/push", s.handle(s.push))
 	return mux
 }
 
@@ -285,24 +285,31 @@ func (s *PeerServer) log(res PeerResult, start time.Time, err error) {
 	}
 }
 
+// handle runs f for a laptop of the event, within the bound of exchanges
+// at once, and logs the exchange.
+func (s *PeerServer) handle(f func(w http.ResponseWriter, r *http.Request, res *PeerResult) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id, ok := s.begin(w, r)
+		if !ok {
+			return
+		}
+		defer func() { <-s.slots }()
+		res := PeerResult{Addr: r.RemoteAddr, Peer: id}
+		err := f(w, r, &res)
+		s.log(res, start, err)
+	}
+}
+
 // pull answers a laptop's vector with our vector and a delta of what it
 // lacks.
-func (s *PeerServer) pull(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
-	id, ok := s.begin(w, r)
-	if !ok {
-		return
-	}
-	defer func() { <-s.slots }()
-	res := PeerResult{Addr: r.RemoteAddr, Peer: id}
+func (s *PeerServer) pull(w http.ResponseWriter, r *http.Request, res *PeerResult) error {
 	var in peerVector
 	if err := json.NewDecoder(io.LimitReader(r.Body, peerMaxVector)).Decode(&in); err != nil || in.Vector == nil {
 		http.Error(w, "a version vector is needed", http.StatusBadRequest)
-		s.log(res, start, ErrPeerProtocol)
-		return
+		return ErrPeerProtocol
 	}
-	err := s.sendDelta(r.Context(), w, in.Vector, &res)
-	s.log(res, start, err)
+	return s.sendDelta(r.Context(), w, in.Vector, res)
 }
 
 func (s *PeerServer) sendDelta(ctx context.Context, w http.ResponseWriter, since map[string]int64, res *PeerResult) error {
@@ -339,14 +346,7 @@ func (s *PeerServer) sendDelta(ctx context.Context, w http.ResponseWriter, since
 }
 
 // push merges the delta a laptop sends of what we lack.
-func (s *PeerServer) push(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
-	id, ok := s.begin(w, r)
-	if !ok {
-		return
-	}
-	defer func() { <-s.slots }()
-	res := PeerResult{Addr: r.RemoteAddr, Peer: id}
+func (s *PeerServer) push(w http.ResponseWriter, r *http.Request, res *PeerResult) error {
 	res.Received, _ = strconv.Atoi(r.Header.Get(peerRowsHeader))
 	changed, n, err := receiveDelta(r.Context(), s.Store, r.Body, r.ContentLength)
 	res.Changed, res.Bytes = changed, n
@@ -359,7 +359,7 @@ func (s *PeerServer) push(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(map[string]int{"changed": changed})
 	}
-	s.log(res, start, err)
+	return err
 }
 
 // receiveDelta writes a delta of size bytes (-1: unknown) read from r into
@@ -539,3 +539,9 @@ func peerDialErr(err error) error {
 // EventTag is what a laptop advertises of its event on the local network:
 // 4 hex digits of SHA-256 of the root key, never the event's name.
 func (k EventKeys) EventTag() string { return hex.EncodeToString(k.Tag()) }
+
+// KeyID is the key id of the laptop's own key.
+func (is *Issuer) KeyID() string {
+	pub, _ := is.Key.Public().(ed25519.PublicKey)
+	return KeyID(pub)
+}

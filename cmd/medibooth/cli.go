@@ -104,6 +104,12 @@ Usage:
   medibooth sync import FILE... [--json]     HQ: merge laptops' bundles into this database; a bundle imported
                                              before changes nothing; a refused one is named with its reason
   medibooth sync push --to URL [--json]      the same bundle, sent to HQ's server (hq serve)
+  medibooth booth serve [--addr :47123] [--peer HOST:PORT]... [--no-mdns] [--interval 5s]
+                                             run this laptop on the booth network until interrupted: it finds
+                                             the event's other laptops (multicast DNS, or --peer, kept for next
+                                             time) and exchanges changes with each, encrypted; one line each
+  medibooth booth sync --peer HOST:PORT [--json]   one exchange with that laptop: rows received and sent
+  medibooth booth status [--json]            the laptops exchanged with, when, and the changes held per laptop
   medibooth hq serve [--addr HOST:PORT]      HQ: receive bundles from the event's laptops (default 127.0.0.1:8080)
   medibooth sync status [--json]             this laptop's last bundle; at HQ, each laptop's last bundle
   medibooth sync confirm CODE [--json]       laptop: HQ imported the bundle (sync import names its receipt code)
@@ -179,6 +185,9 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.sub(ctx, "sync", rest, map[string]func(context.Context, []string) error{
 			"export": m.runSyncExport, "import": m.runSyncImport, "status": m.runSyncStatus, "push": m.runSyncPush,
 			"confirm": m.runSyncConfirm, "purge": m.runSyncPurge, "retention": m.runSyncRetention})
+	case "booth":
+		return m.sub(ctx, "booth", rest, map[string]func(context.Context, []string) error{
+			"serve": m.runBoothServe, "sync": m.runBoothSync, "status": m.runBoothStatus})
 	case "hq":
 		return m.sub(ctx, "hq", rest, map[string]func(context.Context, []string) error{"serve": m.runHQServe})
 	case "checkin":

@@ -1,0 +1,120 @@
+package booth
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+)
+
+// PeerNode runs a laptop on the booth network: it serves the others (its
+// caller runs PeerServer) and pulls from and pushes to every laptop it
+// knows, every Interval and soon after each write on this laptop. No laptop
+// is a server: each one does both, so the loss of any one stops nobody.
+type PeerNode struct {
+	Client *PeerClient
+	// Discovery finds laptops by multicast DNS; nil when multicast is not
+	// used.
+	Discovery *PeerDiscovery
+	// Addrs returns the addresses typed in (host:port).
+	Addrs func(ctx context.Context) []string
+	// Writes grows with every write on this laptop (by any process).
+	Writes func(ctx context.Context) (int64, error)
+	// Interval between rounds (5 s when zero).
+	Interval time.Duration
+	// Log gets every exchange.
+	Log func(PeerResult, error)
+
+	mu    sync.Mutex
+	found map[string]time.Time // discovered addresses, last seen
+}
+
+// Run runs rounds until ctx ends.
+func (n *PeerNode) Run(ctx context.Context) error {
+	every := n.Interval
+	if every == 0 {
+		every = 5 * time.Second
+	}
+	if n.Discovery != nil {
+		go n.browse(ctx, every)
+	}
+	poll := time.NewTicker(min(every, 500*time.Millisecond))
+	defer poll.Stop()
+	last, _ := n.writes(ctx)
+	next := time.Now()
+	for {
+		if !time.Now().Before(next) {
+			n.round(ctx)
+			next = time.Now().Add(every)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-poll.C:
+			if w, err := n.writes(ctx); err == nil && w != last {
+				last, next = w, time.Now() // a write here: send it now
+			}
+		}
+	}
+}
+
+func (n *PeerNode) writes(ctx context.Context) (int64, error) {
+	if n.Writes == nil {
+		return 0, nil
+	}
+	return n.Writes(ctx)
+}
+
+// browse keeps the discovered addresses, forgetting those not heard of for
+// three rounds.
+func (n *PeerNode) browse(ctx context.Context, every time.Duration) {
+	for ctx.Err() == nil {
+		addrs, _ := n.Discovery.Browse(ctx, time.Second)
+		now := time.Now()
+		n.mu.Lock()
+		if n.found == nil {
+			n.found = map[string]time.Time{}
+		}
+		for _, a := range addrs {
+			n.found[a] = now
+		}
+		for a, t := range n.found {
+			if now.Sub(t) > 3*every {
+				delete(n.found, a)
+			}
+		}
+		n.mu.Unlock()
+		select {
+		case <-ctx.Done():
+		case <-time.After(every):
+		}
+	}
+}
+
+// Peers returns the addresses of this round: typed in and discovered.
+func (n *PeerNode) Peers(ctx context.Context) []string {
+	var out []string
+	if n.Addrs != nil {
+		out = append(out, n.Addrs(ctx)...)
+	}
+	n.mu.Lock()
+	for a := range n.found {
+		out = append(out, a)
+	}
+	n.mu.Unlock()
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// round exchanges with every laptop known, one after the other.
+func (n *PeerNode) round(ctx context.Context) {
+	for _, addr := range n.Peers(ctx) {
+		if ctx.Err() != nil {
+			return
+		}
+		res, err := n.Client.Exchange(ctx, addr)
+		if n.Log != nil {
+			n.Log(res, err)
+		}
+	}
+}
