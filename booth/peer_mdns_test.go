@@ -7,13 +7,13 @@ import (
 	"io"
 	"net"
 	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"medibooth/booth"
+	"medibooth/booth/netns"
 )
 
 // Discovery is tested on a network of its own: two network namespaces
@@ -23,38 +23,12 @@ import (
 // browses; laptop A also advertises a laptop of another event, which B must
 // not list. It needs root and iproute2, and is skipped without them.
 func TestPeerDiscoveryInNamespaces(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("network namespaces need root")
-	}
-	if _, err := exec.LookPath("ip"); err != nil {
-		t.Skip("network namespaces need iproute2 (ip)")
-	}
-	n := os.Getpid() % 100000
-	a, b := fmt.Sprintf("mbpa%d", n), fmt.Sprintf("mbpb%d", n)
-	net3 := fmt.Sprintf("10.%d.%d", 200+n%50, n%250)
-	run := func(args ...string) {
-		t.Helper()
-		if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
-			t.Fatalf("ip %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-	}
-	run("netns", "add", a)
-	t.Cleanup(func() { exec.Command("ip", "netns", "del", a).Run() })
-	run("netns", "add", b)
-	t.Cleanup(func() { exec.Command("ip", "netns", "del", b).Run() })
-	run("link", "add", "veth0", "netns", a, "type", "veth", "peer", "name", "veth1", "netns", b)
-	for i, ns := range []string{a, b} {
-		dev := fmt.Sprintf("veth%d", i)
-		run("-n", ns, "addr", "add", fmt.Sprintf("%s.%d/24", net3, i+1), "dev", dev)
-		run("-n", ns, "link", "set", "lo", "up")
-		run("-n", ns, "link", "set", dev, "up")
-		run("-n", ns, "route", "add", "224.0.0.0/4", "dev", dev)
-	}
+	a, b := netns.Pair(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	// child runs a laptop in ns; its lines arrive on the channel.
-	child := func(ns, spec string) (chan string, io.WriteCloser) {
-		cmd := exec.CommandContext(ctx, "ip", "netns", "exec", ns, os.Args[0], "-test.run=^TestPeerDiscoveryChild$")
+	child := func(ns netns.Side, spec string) (chan string, io.WriteCloser) {
+		cmd := ns.Command(ctx, os.Args[0], "-test.run=^TestPeerDiscoveryChild$")
 		cmd.Env = append(os.Environ(), "MEDIBOOTH_CHILD="+spec)
 		cmd.Stderr = os.Stderr
 		in, err := cmd.StdinPipe()
@@ -79,13 +53,13 @@ func TestPeerDiscoveryInNamespaces(t *testing.T) {
 		}()
 		return lines, in
 	}
-	la, ina := child(a, "veth0,beef,a,47001,other")
-	lb, inb := child(b, "veth1,beef,b,47002,")
-	wantA, wantB := net3+".2:47002", net3+".1:47001"
+	la, ina := child(a, a.Iface+",beef,a,47001,other")
+	lb, inb := child(b, b.Iface+",beef,b,47002,")
+	wantA, wantB := b.IP+":47002", a.IP+":47001"
 	gotA, gotB := waitFound(t, ctx, la, wantA), waitFound(t, ctx, lb, wantB)
 	ina.Close()
 	inb.Close()
-	if slices.Contains(gotB, net3+".1:47009") {
+	if slices.Contains(gotB, a.IP+":47009") {
 		t.Errorf("B lists the laptop of another event: %v", gotB)
 	}
 	t.Logf("A found %v, B found %v", gotA, gotB)
