@@ -85,7 +85,10 @@ func TestScreensFitBoothLaptops(t *testing.T) {
 		act(u.visitor.edit)
 		fits("visitor edit")
 		closeTop()
-		act(func() { u.visitor.dlg.Hide() })
+		act(func() { u.visitor.dlg.Hide(); u.badge = nil; u.showBadge(ev, visitor.ID) })
+		eventually(t, "the badge", func() bool { return u.badge != nil && u.badge.pdf != nil })
+		fits("badge")
+		closeTop()
 
 		act(u.showStaff)
 		eventually(t, "the staff list", func() bool { return len(u.staffScr.staff) > 0 })
@@ -136,6 +139,9 @@ func TestScreensFitBoothLaptops(t *testing.T) {
 		signInAs(t, u, dentist.Name, "4826")
 		eventually(t, "the doctors' desk", func() bool { return u.doctor != nil })
 		fits("doctors' desk")
+		act(u.doctor.askPassphrase)
+		fits("the notes' passphrase")
+		closeTop()
 		act(u.lock)
 	}
 }
