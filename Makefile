@@ -127,14 +127,15 @@ release: deps
 	GO=$(GO) packaging/release.sh
 
 # release-smoke runs the Windows .exe of make release under Wine: its
-# version, the demo event, a badge checked in twice and the report.
-release-smoke:
+# version, the demo event, a badge checked in twice, the report and the
+# desk's window on Xvfb.
+release-smoke: deps-window
 	@$(MAKE) --no-print-directory ensure PKGS="$(WINE_PKGS)"
 	packaging/wine/smoke.sh
 
-# test-windows vets every package built for Windows and runs the tests of
-# the Windows code paths (data directory, printing, opening a folder,
-# sounds, the store's disk and process checks) under Wine.
+# test-windows vets every package built for Windows, starts each package's
+# tests built for Windows under Wine, and runs there the tests of the
+# Windows code paths: the data directory, printing, opening a folder, sounds.
 test-windows: deps
 	@$(MAKE) --no-print-directory ensure PKGS="$(WINE_PKGS)"
 	GO=$(GO) packaging/wine/test.sh
