@@ -50,8 +50,9 @@ import (
 // merge blanks what the asker holds of them. Badge stubs lose to the
 // registration whichever comes first. Purged visitors leave a delta as they
 // leave a bundle (a laptop never hands on the personal data HQ confirmed it
-// holds); once HQ has them that is what the booth wants, and it happens after
-// the fair.
+// holds), and what a delta brings back of them from a laptop that did not
+// purge them is purged again (keepPurged); so laptops differ there, by
+// design, and it happens after the fair.
 
 // deltaTables are the tables whose rows a delta leaves out when the asker
 // covers them: the ones that grow with the visitors.
@@ -194,7 +195,45 @@ func (db *DB) MergeDelta(ctx context.Context, path string) (MergeResult, error) 
 	}
 	if res.Changed > 0 {
 		db.merged.Add(1)
+		if err := db.keepPurged(ctx); err != nil {
+			return res, db.storageErr(err)
+		}
 		db.scrubLog(ctx)
 	}
 	return res, nil
+}
+
+// unpurged lists the visitors purged here of whom something personal is
+// back: a newer version of the row from a laptop that did not purge them,
+// or a scan of their badge made elsewhere after the purge.
+const unpurged = `SELECT v.id FROM visitor v WHERE v.purged_at IS NOT NULL AND (v.name <> '' OR v.name_latin <> '' OR v.phone <> ''
+	OR v.email <> '' OR v.messenger <> '' OR v.code IS NOT NULL OR v.birth_year IS NOT NULL OR v.badge_key IS NOT NULL
+	OR EXISTS (SELECT 1 FROM visitor_term x WHERE x.visitor_id = v.id)
+	OR EXISTS (SELECT 1 FROM visitor_interest x WHERE x.visitor_id = v.id)
+	OR EXISTS (SELECT 1 FROM scan x WHERE x.visitor_id = v.id AND (x.raw <> X'' OR x.code <> ''))
+	OR EXISTS (SELECT 1 FROM badge_print x WHERE x.visitor_id = v.id AND x.target <> '')
+	OR EXISTS (SELECT 1 FROM consultation x WHERE x.visitor_id = v.id AND (x.sealed IS NOT NULL OR x.follow_up_by <> '')))`
+
+// keepPurged purges again what a delta brought back of visitors purged
+// here: HQ holds them, and this laptop keeps nothing personal of them.
+func (db *DB) keepPurged(ctx context.Context) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS purge_ids (id TEXT PRIMARY KEY)`); err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO temp.purge_ids `+unpurged)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	if err := purgeListed(ctx, tx, ""); err != nil {
+		return err
+	}
+	return tx.Commit()
 }

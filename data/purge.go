@@ -158,22 +158,8 @@ func (db *DB) PurgePersonalData(ctx context.Context) (int, error) {
 	if n == 0 {
 		return 0, nil
 	}
-	now := booth.FormatTime(db.Now())
-	// The row keeps its version: a purge is no edit, and the merge never
-	// sees it (bundles leave purged visitors out).
-	for _, q := range []string{
-		`UPDATE visitor SET code = NULL, name = '', name_latin = '', phone = '', email = '', messenger = '', birth_year = NULL,
-			badge_key = NULL, purged_at = '` + now + `' WHERE id IN (SELECT id FROM temp.purge_ids)`,
-		`DELETE FROM visitor_term WHERE visitor_id IN (SELECT id FROM temp.purge_ids)`,
-		`DELETE FROM visitor_interest WHERE visitor_id IN (SELECT id FROM temp.purge_ids)`,
-		`UPDATE scan SET raw = X'', code = '' WHERE visitor_id IN (SELECT id FROM temp.purge_ids)`,
-		`UPDATE badge_print SET target = '' WHERE visitor_id IN (SELECT id FROM temp.purge_ids)`,
-		`UPDATE consultation SET sealed = NULL, follow_up_by = '' WHERE visitor_id IN (SELECT id FROM temp.purge_ids)`,
-		`DELETE FROM temp.purge_ids`,
-	} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return 0, err
-		}
+	if err := purgeListed(ctx, tx, booth.FormatTime(db.Now())); err != nil {
+		return 0, err
 	}
 	if err := db.audit(ctx, tx, AuditPurge, "", strconv.FormatInt(n, 10)+" visitors"); err != nil {
 		return 0, err
@@ -185,6 +171,32 @@ func (db *DB) PurgePersonalData(ctx context.Context) (int, error) {
 	// them in the database file).
 	db.scrubLog(ctx)
 	return int(n), nil
+}
+
+// purgeListed purges the visitors listed in temp.purge_ids (at now, or
+// when they were purged before) and empties the list. The row keeps its
+// version: a purge is no edit, and the merge never sees it (bundles and
+// deltas leave purged visitors out).
+func purgeListed(ctx context.Context, tx *wtx, now string) error {
+	for _, q := range []string{
+		`UPDATE visitor SET code = NULL, name = '', name_latin = '', phone = '', email = '', messenger = '', birth_year = NULL,
+			badge_key = NULL, purged_at = coalesce(purged_at, ?) WHERE id IN (SELECT id FROM temp.purge_ids)`,
+		`DELETE FROM visitor_term WHERE visitor_id IN (SELECT id FROM temp.purge_ids)`,
+		`DELETE FROM visitor_interest WHERE visitor_id IN (SELECT id FROM temp.purge_ids)`,
+		`UPDATE scan SET raw = X'', code = '' WHERE visitor_id IN (SELECT id FROM temp.purge_ids)`,
+		`UPDATE badge_print SET target = '' WHERE visitor_id IN (SELECT id FROM temp.purge_ids)`,
+		`UPDATE consultation SET sealed = NULL, follow_up_by = '' WHERE visitor_id IN (SELECT id FROM temp.purge_ids)`,
+		`DELETE FROM temp.purge_ids`,
+	} {
+		var args []any
+		if strings.Contains(q, "?") {
+			args = append(args, now)
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ConfirmBundle records HQ's confirmation of a bundle from its receipt
