@@ -2,6 +2,7 @@ package booth
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -39,9 +40,9 @@ import (
 // The exchange, over HTTP/1.1 in that TLS: the client posts its version
 // vector to /booth/v1/pull and gets the server's vector (a header) and a
 // delta of what it lacks; it merges it, then posts to /booth/v1/push the
-// delta of what the server lacks. Every delta is bounded (MaxPeerDelta),
-// written to a file whole before it is merged, and merged in one
-// transaction: a link cut in the middle leaves both databases as they were.
+// delta of what the server lacks. Every delta travels gzipped, is bounded
+// (MaxPeerDelta), written to a file whole before it is merged, and merged
+// in one transaction: a link cut in the middle leaves both databases as they were.
 
 // PeerPort is the booth network's TCP port.
 const PeerPort = 47123
@@ -66,6 +67,9 @@ var (
 	// ErrPeerProtocol: the other side answered something this protocol does
 	// not know.
 	ErrPeerProtocol = errors.New("not the booth network's protocol")
+	// ErrPeerBusy: the other side serves as many exchanges as it takes at
+	// once; the next round tries again.
+	ErrPeerBusy = errors.New("busy")
 )
 
 // PeerStore is what a laptop's database does for the booth network.
@@ -199,6 +203,9 @@ type PeerResult struct {
 type peerVector struct {
 	DeviceID string           `json:"device_id"`
 	Vector   map[string]int64 `json:"vector"`
+	// Port is where the asking laptop serves (0: it does not), so that
+	// a laptop only one side was told of is known both ways.
+	Port int `json:"port,omitempty"`
 }
 
 const (
@@ -213,6 +220,9 @@ type PeerServer struct {
 	Trust PeerTrust
 	// Log gets one line per exchange served.
 	Log func(r PeerResult, err error)
+	// Heard gets the address (host:port) a laptop of the event that pulled
+	// says it serves at.
+	Heard func(addr string)
 	// slots bounds the exchanges served at once.
 	slots chan struct{}
 }
@@ -309,6 +319,9 @@ func (s *PeerServer) pull(w http.ResponseWriter, r *http.Request, res *PeerResul
 		http.Error(w, "a version vector is needed", http.StatusBadRequest)
 		return ErrPeerProtocol
 	}
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil && s.Heard != nil && in.Port > 0 && in.Port < 65536 {
+		s.Heard(net.JoinHostPort(host, strconv.Itoa(in.Port)))
+	}
 	return s.sendDelta(r.Context(), w, in.Vector, res)
 }
 
@@ -324,31 +337,53 @@ func (s *PeerServer) sendDelta(ctx context.Context, w http.ResponseWriter, since
 		return err
 	}
 	defer s.Store.Remove(path)
-	f, err := os.Open(path)
+	body, err := deltaBody(path)
 	if err != nil {
-		http.Error(w, "the delta cannot be made", http.StatusInternalServerError)
+		http.Error(w, "the delta is too large", http.StatusInsufficientStorage)
 		return err
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil || st.Size() > MaxPeerDelta {
-		http.Error(w, "the delta is too large", http.StatusInsufficientStorage)
-		return errors.Join(err, ErrPeerTooLarge)
-	}
+	defer body.Close()
 	vec, _ := json.Marshal(ours)
 	w.Header().Set(peerVectorHeader, base64.RawURLEncoding.EncodeToString(vec))
 	w.Header().Set(peerRowsHeader, strconv.Itoa(rows))
-	w.Header().Set("Content-Type", "application/vnd.sqlite3")
-	w.Header().Set("Content-Length", strconv.FormatInt(st.Size(), 10))
-	n, err := io.Copy(w, f)
+	w.Header().Set("Content-Type", peerDeltaType)
+	n, err := io.Copy(w, body)
 	res.Sent, res.Bytes = rows, n
 	return err
+}
+
+// peerDeltaType is a delta on the wire: the SQLite file, gzipped (a delta
+// is mostly empty pages: a small one shrinks from some 300 KB to a few).
+const peerDeltaType = "application/vnd.medibooth.delta+gzip"
+
+// deltaBody streams the delta file at path gzipped; closing it stops the
+// stream.
+func deltaBody(path string) (io.ReadCloser, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := f.Stat(); err != nil || st.Size() > MaxPeerDelta {
+		f.Close()
+		return nil, errors.Join(err, ErrPeerTooLarge)
+	}
+	pr, pw := io.Pipe()
+	go func() {
+		defer f.Close()
+		gz, _ := gzip.NewWriterLevel(pw, gzip.BestSpeed)
+		_, err := io.Copy(gz, f)
+		if err == nil {
+			err = gz.Close()
+		}
+		pw.CloseWithError(err)
+	}()
+	return pr, nil
 }
 
 // push merges the delta a laptop sends of what we lack.
 func (s *PeerServer) push(w http.ResponseWriter, r *http.Request, res *PeerResult) error {
 	res.Received, _ = strconv.Atoi(r.Header.Get(peerRowsHeader))
-	changed, n, err := receiveDelta(r.Context(), s.Store, r.Body, r.ContentLength)
+	changed, n, err := receiveDelta(r.Context(), s.Store, r.Body)
 	res.Changed, res.Bytes = changed, n
 	switch {
 	case errors.Is(err, ErrPeerTooLarge):
@@ -362,13 +397,10 @@ func (s *PeerServer) push(w http.ResponseWriter, r *http.Request, res *PeerResul
 	return err
 }
 
-// receiveDelta writes a delta of size bytes (-1: unknown) read from r into
-// a new file, whole, and merges it; it returns the rows changed and the
-// bytes read.
-func receiveDelta(ctx context.Context, store PeerStore, r io.Reader, size int64) (int, int64, error) {
-	if size > MaxPeerDelta {
-		return 0, 0, ErrPeerTooLarge
-	}
+// receiveDelta writes a delta read from r (gzipped) into a new file, whole
+// (gzip's length and checksum tell a cut one), and merges it; it returns
+// the rows changed and the bytes read.
+func receiveDelta(ctx context.Context, store PeerStore, r io.Reader) (int, int64, error) {
 	path, err := store.TempFile()
 	if err != nil {
 		return 0, 0, err
@@ -378,20 +410,36 @@ func receiveDelta(ctx context.Context, store PeerStore, r io.Reader, size int64)
 	if err != nil {
 		return 0, 0, err
 	}
-	n, err := io.Copy(f, io.LimitReader(r, MaxPeerDelta+1))
+	in := &countReader{r: io.LimitReader(r, MaxPeerDelta+1)}
+	var n int64
+	gz, err := gzip.NewReader(in)
+	if err == nil {
+		n, err = io.Copy(f, io.LimitReader(gz, MaxPeerDelta+1))
+	} else if !errors.Is(err, io.ErrUnexpectedEOF) {
+		err = fmt.Errorf("%w: %v", ErrPeerProtocol, err)
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	switch {
 	case err != nil:
-		return 0, n, err
-	case n > MaxPeerDelta:
-		return 0, n, ErrPeerTooLarge
-	case size >= 0 && n != size:
-		return 0, n, fmt.Errorf("%w: %d of %d bytes", io.ErrUnexpectedEOF, n, size)
+		return 0, in.n, err
+	case n > MaxPeerDelta || in.n > MaxPeerDelta:
+		return 0, in.n, ErrPeerTooLarge
 	}
 	changed, err := store.Merge(ctx, path)
-	return changed, n, err
+	return changed, in.n, err
+}
+
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // PeerClient exchanges with other laptops.
@@ -400,6 +448,8 @@ type PeerClient struct {
 	Trust    PeerTrust
 	TLS      *tls.Config
 	DeviceID string
+	// Port is where this laptop serves the others (0: it does not).
+	Port int
 	// Timeout bounds one exchange (two minutes when zero).
 	Timeout time.Duration
 }
@@ -426,9 +476,9 @@ func (c *PeerClient) client(peer *PeerIdentity) *http.Client {
 
 // Exchange runs one exchange with the laptop at addr (host:port): pull
 // what it has that we lack, then push what we have that it lacks.
-func (c *PeerClient) Exchange(ctx context.Context, addr string) (PeerResult, error) {
+func (c *PeerClient) Exchange(ctx context.Context, addr string) (res PeerResult, err error) {
 	start := time.Now()
-	res := PeerResult{Addr: addr, At: start.UTC()}
+	res = PeerResult{Addr: addr, At: start.UTC()}
 	defer func() { res.Took = time.Since(start).Round(time.Millisecond).String() }()
 	hc := c.client(&res.Peer)
 	base := "https://" + addr + "/booth/v1/"
@@ -436,13 +486,12 @@ func (c *PeerClient) Exchange(ctx context.Context, addr string) (PeerResult, err
 	if err != nil {
 		return res, err
 	}
-	body, _ := json.Marshal(peerVector{DeviceID: c.DeviceID, Vector: ours})
+	body, _ := json.Marshal(peerVector{DeviceID: c.DeviceID, Vector: ours, Port: c.Port})
 	theirs, err := c.pull(ctx, hc, base, body, &res)
 	if err != nil {
 		return res, err
 	}
 	err = c.push(ctx, hc, base, theirs, &res)
-	res.Took = time.Since(start).Round(time.Millisecond).String()
 	return res, err
 }
 
@@ -466,7 +515,7 @@ func (c *PeerClient) pull(ctx context.Context, hc *http.Client, base string, bod
 		return nil, ErrPeerProtocol
 	}
 	res.Received, _ = strconv.Atoi(resp.Header.Get(peerRowsHeader))
-	changed, n, err := receiveDelta(ctx, c.Store, resp.Body, resp.ContentLength)
+	changed, n, err := receiveDelta(ctx, c.Store, resp.Body)
 	res.Changed, res.Bytes = changed, res.Bytes+n
 	return theirs, err
 }
@@ -477,25 +526,20 @@ func (c *PeerClient) push(ctx context.Context, hc *http.Client, base string, the
 		return err
 	}
 	defer c.Store.Remove(path)
-	f, err := os.Open(path)
+	body, err := deltaBody(path)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	st, err := f.Stat()
+	sent := &countReader{r: body}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"push", sent)
 	if err != nil {
-		return err
-	} else if st.Size() > MaxPeerDelta {
-		return ErrPeerTooLarge
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"push", f)
-	if err != nil {
+		body.Close()
 		return err
 	}
-	req.ContentLength = st.Size()
-	req.Header.Set("Content-Type", "application/vnd.sqlite3")
+	req.Header.Set("Content-Type", peerDeltaType)
 	req.Header.Set(peerRowsHeader, strconv.Itoa(rows))
 	resp, err := hc.Do(req)
+	body.Close()
 	if err != nil {
 		return peerDialErr(err)
 	}
@@ -504,7 +548,7 @@ func (c *PeerClient) push(ctx context.Context, hc *http.Client, base string, the
 	if err := peerStatus(resp); err != nil {
 		return err
 	}
-	res.Sent, res.Bytes = rows, res.Bytes+st.Size()
+	res.Sent, res.Bytes = rows, res.Bytes+sent.n
 	return nil
 }
 
@@ -517,6 +561,8 @@ func peerStatus(resp *http.Response) error {
 		return ErrPeerRefused
 	case http.StatusRequestEntityTooLarge, http.StatusInsufficientStorage:
 		return ErrPeerTooLarge
+	case http.StatusServiceUnavailable:
+		return ErrPeerBusy
 	}
 	return fmt.Errorf("%w: the other laptop answered %s", ErrPeerProtocol, resp.Status)
 }

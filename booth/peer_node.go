@@ -65,8 +65,7 @@ func (n *PeerNode) writes(ctx context.Context) (int64, error) {
 	return n.Writes(ctx)
 }
 
-// browse keeps the discovered addresses, forgetting those not heard of for
-// three rounds.
+// browse keeps the discovered addresses.
 func (n *PeerNode) browse(ctx context.Context, every time.Duration) {
 	for ctx.Err() == nil {
 		addrs, _ := n.Discovery.Browse(ctx, time.Second)
@@ -78,11 +77,6 @@ func (n *PeerNode) browse(ctx context.Context, every time.Duration) {
 		for _, a := range addrs {
 			n.found[a] = now
 		}
-		for a, t := range n.found {
-			if now.Sub(t) > 3*every {
-				delete(n.found, a)
-			}
-		}
 		n.mu.Unlock()
 		select {
 		case <-ctx.Done():
@@ -91,14 +85,35 @@ func (n *PeerNode) browse(ctx context.Context, every time.Duration) {
 	}
 }
 
+// Heard adds the address of a laptop that exchanged with us (PeerServer's
+// Heard): it is kept like one discovered.
+func (n *PeerNode) Heard(addr string) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.found == nil {
+		n.found = map[string]time.Time{}
+	}
+	n.found[addr] = time.Now()
+}
+
 // Peers returns the addresses of this round: typed in and discovered.
 func (n *PeerNode) Peers(ctx context.Context) []string {
 	var out []string
 	if n.Addrs != nil {
 		out = append(out, n.Addrs(ctx)...)
 	}
+	every := n.Interval
+	if every == 0 {
+		every = 5 * time.Second
+	}
 	n.mu.Lock()
-	for a := range n.found {
+	for a, t := range n.found {
+		// Forgotten when neither seen nor heard of for a minute (or three
+		// rounds); typed-in addresses stay.
+		if time.Since(t) > max(time.Minute, 3*every) {
+			delete(n.found, a)
+			continue
+		}
 		out = append(out, a)
 	}
 	n.mu.Unlock()

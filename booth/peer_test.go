@@ -218,3 +218,50 @@ func TestPeerHandshakeRefusesOutsiders(t *testing.T) {
 		t.Fatalf("a laptop of the event was refused: %v", err)
 	}
 }
+
+// blockingStore holds every delta it makes until release closes.
+type blockingStore struct {
+	*memStore
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (s *blockingStore) Delta(ctx context.Context, since map[string]int64) (string, int, error) {
+	s.entered <- struct{}{}
+	<-s.release
+	return s.memStore.Delta(ctx, since)
+}
+
+// A laptop serves four exchanges at once; a fifth is told it is busy, and
+// the others complete.
+func TestPeerServerIsBusyBeyondFourExchanges(t *testing.T) {
+	root, keys := booth.NewEventKeys()
+	srv := newPeerLaptop(t, root, keys, nil, "served")
+	bs := &blockingStore{memStore: srv.store, entered: make(chan struct{}, 8), release: make(chan struct{})}
+	cfg := booth.PeerTLS(srv.cert, srv.trust)
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := (&booth.PeerServer{Store: bs, Trust: srv.trust}).HTTPServer(cfg)
+	go hs.Serve(ln)
+	defer hs.Close()
+	errs := make(chan error, 4)
+	for range 4 {
+		l := newPeerLaptop(t, root, keys, nil, "client")
+		go func() { _, err := l.client().Exchange(context.Background(), ln.Addr().String()); errs <- err }()
+	}
+	for range 4 {
+		<-bs.entered
+	}
+	fifth := newPeerLaptop(t, root, keys, nil, "fifth")
+	if _, err := fifth.client().Exchange(context.Background(), ln.Addr().String()); !errors.Is(err, booth.ErrPeerBusy) {
+		t.Errorf("the fifth exchange at once: %v", err)
+	}
+	close(bs.release)
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

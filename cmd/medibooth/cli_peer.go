@@ -71,6 +71,8 @@ func peerError(addr string, err error) error {
 		return booth.Errorf(booth.ECONFLICT, "The laptop at %s and this one did not accept each other (another event's laptop, a revoked key, or not a laptop of the event); nothing was exchanged.", addr)
 	case errors.Is(err, booth.ErrPeerTooLarge):
 		return booth.Errorf(booth.EINVALID, "The changes to exchange with %s are over %d MB, the most one exchange carries; nothing was merged.", addr, booth.MaxPeerDelta>>20)
+	case errors.Is(err, booth.ErrPeerBusy):
+		return booth.Errorf(booth.EUNAVAILABLE, "The laptop at %s is busy with other laptops' exchanges; the next round tries again.", addr)
 	case errors.Is(err, booth.ErrPeerProtocol):
 		return booth.Errorf(booth.EINVALID, "The program at %s does not speak the booth network's protocol; nothing was exchanged.", addr)
 	case errors.As(err, &be):
@@ -147,14 +149,16 @@ func (m *Main) runBoothServe(ctx context.Context, args []string) error {
 		fmt.Fprintln(m.Stdout, peerLine(role, r, err))
 		logMu.Unlock()
 	}
-	srv := (&booth.PeerServer{Store: data.PeerStore{DB: db}, Trust: link.trust,
-		Log: func(r booth.PeerResult, err error) { logf("served", r, err) }}).HTTPServer(link.tls)
-	node := &booth.PeerNode{Client: link.client(), Interval: *every,
+	client := link.client()
+	client.Port = ln.Addr().(*net.TCPAddr).Port
+	node := &booth.PeerNode{Client: client, Interval: *every,
 		Addrs:  func(ctx context.Context) []string { a, _ := db.PeerAddrs(ctx); return a },
 		Writes: db.LocalWrites, Log: func(r booth.PeerResult, err error) { logf("exchanged with", r, err) }}
+	srv := (&booth.PeerServer{Store: data.PeerStore{DB: db}, Trust: link.trust, Heard: node.Heard,
+		Log: func(r booth.PeerResult, err error) { logf("served", r, err) }}).HTTPServer(link.tls)
 	mdnsNote := "not advertised by multicast DNS"
 	if !*noMDNS {
-		node.Discovery = &booth.PeerDiscovery{Instance: link.keyID, EventTag: link.trust.Keys.EventTag(), Port: ln.Addr().(*net.TCPAddr).Port}
+		node.Discovery = &booth.PeerDiscovery{Instance: link.keyID, EventTag: link.trust.Keys.EventTag(), Port: client.Port}
 		if stop, err := node.Discovery.Advertise(); err != nil {
 			mdnsNote = fmt.Sprintf("not advertised (%v): give the other laptops this address with --peer", err)
 		} else {
