@@ -94,14 +94,16 @@ run report 0 report --format json --data "$data"
 expect report ".registered == $visitors and .visitors_unique == 1 and .scans == 2 and .checkins_by_day[\"2026-09-17\"] == 1"
 echo "     report: $(jq -c '{registered, visitors_unique, scans, checkins_by_day}' "$work/report.out")"
 # The desk: with no command medibooth opens its window, which must show and
-# draw (more than a colour or two) while the program runs on.
+# draw (more than a few colours) while the program runs on.
 timeout 300 "$wine64" "$exe" --data "$data" </dev/null >"$work/window.out" 2>&1 &
 gui=$!
 shot=$work/window.png
-for ((i = 0; i < 600; i++)); do
+win=
+deadline=$((SECONDS + 120))
+while ((SECONDS < deadline)); do
 	kill -0 $gui 2>/dev/null || fail "window: medibooth ended before its window drew. It said: $(cat "$work/window.out")"
-	win=$(xdotool search --onlyvisible --name '^medibooth' 2>/dev/null | head -1) || true
-	if [ -n "$win" ] && xwd -id "$win" -silent | convert xwd:- "$shot" 2>/dev/null &&
+	win=$(timeout 10 xdotool search --onlyvisible --name '^medibooth' 2>/dev/null | head -1) || true
+	if [ -n "$win" ] && timeout 10 xwd -id "$win" -silent | timeout 10 convert xwd:- "$shot" 2>/dev/null &&
 		[ "$(convert "$shot" -format %k info:)" -gt 8 ]; then
 		break
 	fi
