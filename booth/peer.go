@@ -23,6 +23,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -197,6 +198,8 @@ type PeerResult struct {
 	Bytes    int64        `json:"bytes"`    // bytes both ways
 	At       time.Time    `json:"at"`
 	Took     string       `json:"took"`
+	// Vector is the other laptop's version vector, as it said.
+	Vector map[string]int64 `json:"vector,omitempty"`
 }
 
 // peerVector is the body of a pull.
@@ -225,6 +228,10 @@ type PeerServer struct {
 	Heard func(addr string)
 	// slots bounds the exchanges served at once.
 	slots chan struct{}
+	// pulled holds a pull served, by the laptop's key id, until its push
+	// completes the exchange: one log line for both.
+	mu     sync.Mutex
+	pulled map[string]PeerResult
 }
 
 // Handler is the booth network's HTTP handler (behind PeerTLS).
@@ -289,7 +296,7 @@ func (s *PeerServer) begin(w http.ResponseWriter, r *http.Request) (PeerIdentity
 }
 
 func (s *PeerServer) log(res PeerResult, start time.Time, err error) {
-	res.At, res.Took = start.UTC(), time.Since(start).Round(time.Millisecond).String()
+	res.Took = time.Since(start).Round(time.Millisecond).String()
 	if s.Log != nil {
 		s.Log(res, err)
 	}
@@ -305,8 +312,24 @@ func (s *PeerServer) handle(f func(w http.ResponseWriter, r *http.Request, res *
 			return
 		}
 		defer func() { <-s.slots }()
-		res := PeerResult{Addr: r.RemoteAddr, Peer: id}
+		res := PeerResult{Addr: r.RemoteAddr, Peer: id, At: start.UTC()}
 		err := f(w, r, &res)
+		s.mu.Lock()
+		if s.pulled == nil {
+			s.pulled = map[string]PeerResult{}
+		}
+		pull, ok := s.pulled[id.KeyID]
+		delete(s.pulled, id.KeyID)
+		if r.URL.Path == "/booth/v1/pull" && err == nil {
+			s.pulled[id.KeyID] = res // logged with the push that follows
+			s.mu.Unlock()
+			return
+		}
+		s.mu.Unlock()
+		if ok && r.URL.Path == "/booth/v1/push" {
+			res.Sent, res.Bytes, res.Vector, res.At = pull.Sent, res.Bytes+pull.Bytes, pull.Vector, pull.At
+			start = pull.At
+		}
 		s.log(res, start, err)
 	}
 }
@@ -322,6 +345,7 @@ func (s *PeerServer) pull(w http.ResponseWriter, r *http.Request, res *PeerResul
 	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil && s.Heard != nil && in.Port > 0 && in.Port < 65536 {
 		s.Heard(net.JoinHostPort(host, strconv.Itoa(in.Port)))
 	}
+	res.Vector = in.Vector
 	return s.sendDelta(r.Context(), w, in.Vector, res)
 }
 
@@ -491,6 +515,7 @@ func (c *PeerClient) Exchange(ctx context.Context, addr string) (res PeerResult,
 	if err != nil {
 		return res, err
 	}
+	res.Vector = theirs
 	err = c.push(ctx, hc, base, theirs, &res)
 	return res, err
 }

@@ -98,6 +98,8 @@ type peerLaptop struct {
 	store *memStore
 	trust booth.PeerTrust
 	cert  tls.Certificate
+	mu    sync.Mutex
+	log   []booth.PeerResult // the exchanges it served
 }
 
 func newPeerLaptop(t *testing.T, root ed25519.PrivateKey, keys booth.EventKeys, revoked map[string]bool, words ...string) *peerLaptop {
@@ -122,7 +124,13 @@ func (l *peerLaptop) serve(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &booth.PeerServer{Store: l.store, Trust: l.trust}
+	s := &booth.PeerServer{Store: l.store, Trust: l.trust, Log: func(r booth.PeerResult, err error) {
+		if err == nil {
+			l.mu.Lock()
+			l.log = append(l.log, r)
+			l.mu.Unlock()
+		}
+	}}
 	srv := s.HTTPServer(cfg)
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
@@ -147,6 +155,13 @@ func TestPeerExchangeBothWays(t *testing.T) {
 	}
 	if res.Peer.KeyID != booth.KeyID(b.is.Key.Public().(ed25519.PublicKey)) {
 		t.Errorf("the exchange names the peer %+v", res.Peer)
+	}
+	// The server logs the exchange once, when the push completes it.
+	b.mu.Lock()
+	log := b.log
+	b.mu.Unlock()
+	if len(log) != 1 || log[0].Sent != 1 || log[0].Received != 3 || log[0].Vector["words"] != 2 {
+		t.Errorf("the server logged %+v", log)
 	}
 	if a.store.left(t) != 0 || b.store.left(t) != 0 {
 		t.Errorf("delta files left behind: %d, %d", a.store.left(t), b.store.left(t))

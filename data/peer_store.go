@@ -69,6 +69,11 @@ type PeerSeen struct {
 	Error    string    `json:"error,omitempty"`
 	// LastOK is the last exchange that completed.
 	LastOK *time.Time `json:"last_ok,omitempty"`
+	// Vector is the laptop's version vector at the last exchange, and
+	// Waiting how many rows here it did not hold then (changes waiting
+	// to go; rows of the records HQ packaged, which always go, left out).
+	Vector  map[string]int64 `json:"vector,omitempty"`
+	Waiting int              `json:"waiting"`
 }
 
 // AddPeerAddr keeps an address (host:port) to exchange with when multicast
@@ -90,9 +95,13 @@ func (db *DB) RecordPeer(ctx context.Context, r booth.PeerResult, errMsg string)
 	if r.Peer.KeyID == "" {
 		return nil // the handshake failed: nobody to name
 	}
-	seen := PeerSeen{PeerIdentity: r.Peer, Addr: r.Addr, At: r.At, Received: r.Received, Changed: r.Changed, Sent: r.Sent, Error: errMsg}
+	seen := PeerSeen{PeerIdentity: r.Peer, Addr: r.Addr, At: r.At, Received: r.Received, Changed: r.Changed, Sent: r.Sent, Error: errMsg,
+		Vector: r.Vector}
 	if old, err := db.peerSeen(ctx, r.Peer.KeyID); err == nil && old != nil {
 		seen.LastOK = old.LastOK
+		if seen.Vector == nil {
+			seen.Vector = old.Vector
+		}
 	}
 	if errMsg == "" {
 		at := r.At
@@ -126,9 +135,15 @@ func (db *DB) PeersSeen(ctx context.Context) ([]PeerSeen, error) {
 	out := make([]PeerSeen, 0, len(vals))
 	for _, v := range vals {
 		var s PeerSeen
-		if json.Unmarshal([]byte(v), &s) == nil {
-			out = append(out, s)
+		if json.Unmarshal([]byte(v), &s) != nil {
+			continue
 		}
+		if s.Vector != nil {
+			if s.Waiting, err = db.waiting(ctx, s.Vector); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, s)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if !out[i].At.Equal(out[j].At) {
@@ -137,4 +152,26 @@ func (db *DB) PeersSeen(ctx context.Context) ([]PeerSeen, error) {
 		return strings.Compare(out[i].KeyID, out[j].KeyID) < 0
 	})
 	return out, nil
+}
+
+// waiting counts the rows here that a delta for the vector since would
+// carry, leaving out those labelled with the event's first laptop (see
+// ExportDelta).
+func (db *DB) waiting(ctx context.Context, since map[string]int64) (int, error) {
+	ev, err := db.Event(ctx)
+	if err != nil {
+		return 0, err
+	}
+	vec, err := json.Marshal(since)
+	if err != nil {
+		return 0, err
+	}
+	var parts []string
+	for _, t := range deltaTables {
+		parts = append(parts, `SELECT count(*) AS n FROM `+t+` AS x WHERE x.device_id <> ?1
+			AND x.seq > coalesce((SELECT value FROM json_each(?2) WHERE key = x.device_id), 0)`)
+	}
+	var n int
+	err = db.r.QueryRowContext(ctx, `SELECT sum(n) FROM (`+strings.Join(parts, " UNION ALL ")+`)`, ev.DeviceID, string(vec)).Scan(&n)
+	return n, err
 }

@@ -280,3 +280,37 @@ func TestPeerDeltaKeepsPurgedVisitorsPurged(t *testing.T) {
 		t.Errorf("A's scans of the purged visitor: %+v %v", scans, err)
 	}
 }
+
+// booth status says how many changes wait to go to each laptop: the rows
+// it lacked at the last exchange.
+func TestPeerWaitingChanges(t *testing.T) {
+	ctx := context.Background()
+	hq, _, _ := mergeHQ(t)
+	a, _ := mergeLaptop(t, hq, "Desk A")
+	b, _ := mergeLaptop(t, hq, "Desk B")
+	since, err := b.PeerState(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deskWork(t, a, "Дәурен", 2) // two visitors, each with a consent and a scan
+	res := booth.PeerResult{Addr: "192.0.2.7:47123", Peer: booth.PeerIdentity{KeyID: "0123456789abcdef", Name: "Desk B"},
+		At: a.Now(), Vector: since}
+	if err := a.RecordPeer(ctx, res, ""); err != nil {
+		t.Fatal(err)
+	}
+	seen, err := a.PeersSeen(ctx)
+	if err != nil || len(seen) != 1 || seen[0].Waiting != 6 || seen[0].LastOK == nil || seen[0].Name != "Desk B" {
+		t.Fatalf("peers seen: %+v %v", seen, err)
+	}
+	peerExchange(t, a, b, false)
+	if since, err = b.PeerState(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res.Vector = since
+	if err := a.RecordPeer(ctx, res, ""); err != nil {
+		t.Fatal(err)
+	}
+	if seen, err = a.PeersSeen(ctx); err != nil || seen[0].Waiting != 0 {
+		t.Fatalf("after the exchange: %+v %v", seen, err)
+	}
+}

@@ -280,7 +280,7 @@ func boothStatusText(st boothStatus, ev *booth.Event) string {
 		if p.LastOK != nil {
 			last = "last exchange " + p.LastOK.In(loc).Format("2006-01-02 15:04:05")
 		}
-		fmt.Fprintf(&b, "%s (%s, key %s): %s", p.Name, p.Addr, p.KeyID, last)
+		fmt.Fprintf(&b, "%s (%s, key %s): %s, %d changes waiting to go", p.Name, p.Addr, p.KeyID, last, p.Waiting)
 		if p.Error != "" {
 			fmt.Fprintf(&b, "; the latest try failed: %s", p.Error)
 		}
