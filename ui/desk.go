@@ -212,16 +212,43 @@ func (d *desk) buildScanSide() fyne.CanvasObject {
 	scanLabel := widget.NewLabelWithStyle(lang.L("Badge scan"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	recentLabel := widget.NewLabelWithStyle(lang.L("Last 20 scans on this laptop"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	d.waiting = newWaitingSummary()
+	// A line per queue would make the desk taller than a small screen as
+	// hospitals fill up: the queues take the room the last scans leave,
+	// and scroll when it is not enough.
+	waiting := container.NewVScroll(d.waiting.content)
+	waiting.SetMinSize(fyne.NewSize(0, d.waiting.content.MinSize().Height))
+	recent := container.NewBorder(recentLabel, nil, nil, nil, d.recentList)
+	middle := container.New(&upToContent{content: d.waiting.content}, waiting, recent)
 	// The labels sit beside their fields, not above them: the desk fits
 	// a 1024×600 screen with the window's title bar and a task bar.
-	top := container.NewVBox(container.NewBorder(nil, nil, scanLabel, nil, d.scan), card, d.waiting.content, recentLabel)
+	top := container.NewVBox(container.NewBorder(nil, nil, scanLabel, nil, d.scan), card)
 
 	// The webcam scans continuously beside the scanner; a code it reads is
 	// handled exactly like one the scanner typed.
 	d.camera = newCameraPanel(d.app, qr.DecodeGray, d.onScan)
 	cameraLabel := widget.NewLabelWithStyle(lang.L("Camera"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	bottom := container.NewBorder(nil, nil, container.NewVBox(container.NewHBox(cameraLabel, d.camera.picker())), nil, d.camera.object())
-	return container.NewPadded(container.NewBorder(top, bottom, nil, nil, d.recentList))
+	return container.NewPadded(container.NewBorder(top, bottom, nil, nil, middle))
+}
+
+// upToContent stacks two objects: the first, a scroll, as tall as its
+// content where there is room, the second below it in the rest, never
+// less than its minimum.
+type upToContent struct{ content fyne.CanvasObject }
+
+func (l *upToContent) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	a, b := objs[0].MinSize(), objs[1].MinSize()
+	return fyne.NewSize(max(a.Width, b.Width), a.Height+theme.Padding()+b.Height)
+}
+
+func (l *upToContent) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	pad := theme.Padding()
+	room := size.Height - pad - objs[1].MinSize().Height
+	h := max(min(l.content.MinSize().Height, room), objs[0].MinSize().Height)
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(fyne.NewSize(size.Width, h))
+	objs[1].Move(fyne.NewPos(0, h+pad))
+	objs[1].Resize(fyne.NewSize(size.Width, max(size.Height-h-pad, 0)))
 }
 
 // start loads the counters and recent scans and begins the focus keeper.

@@ -65,6 +65,18 @@ func TestScreensFitBoothLaptops(t *testing.T) {
 		eventually(t, "search results", func() bool { return len(d.found) > 1 })
 		act(func() { d.foundList.Select(0) })
 		fits("desk")
+		// Queues at every demo hospital, and the note of a send.
+		act(func() {
+			var counts []booth.QueueCount
+			for _, h := range demo.Orgs {
+				if h.Kind == booth.OrgHospital {
+					counts = append(counts, booth.QueueCount{OrgID: h.ID, OrgName: h.Name, Waiting: 3, Called: 1, Oldest: eventTime.Add(-20 * time.Minute)})
+				}
+			}
+			d.waiting.show(counts, eventTime)
+			d.waiting.setNote(visitor.Name)
+		})
+		fits("desk with queues")
 
 		act(func() { test.Tap(d.sendBtn) })
 		eventually(t, "the send-to dialog", func() bool { return d.sendDlg != nil && d.sendDlg.dlg != nil })
