@@ -3,7 +3,6 @@ package ui
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"log"
 
 	"fyne.io/fyne/v2"
@@ -57,7 +56,7 @@ func (u *App) showBadgeThen(ev *booth.Event, visitorID string, then func(*badgeV
 		u.do(func() {
 			if err != nil {
 				log.Printf("badge of %s: %v", visitorID, err)
-				dialog.ShowError(fmt.Errorf("%s", message(err)), u.win)
+				u.showError(err)
 				return
 			}
 			bv := &badgeView{app: u, ev: ev, visitor: v, code: code, prints: prints, pdf: pdf}
@@ -91,7 +90,7 @@ func (b *badgeView) show(pngBytes []byte) {
 	side.Add(save)
 	content := container.NewBorder(nil, nil, preview, nil, container.NewPadded(side))
 	b.dlg = dialog.NewCustom(lang.L("Badge"), lang.L("Close"), content, b.app.win)
-	b.dlg.Show()
+	b.app.showEscapable(b.dlg)
 }
 
 // paperPrints returns the visitor's prints on paper.
@@ -123,11 +122,11 @@ func (b *badgeView) onPrint() {
 		b.print(false)
 		return
 	}
-	dialog.ShowConfirm(lang.L("Reprint badge"), lang.L("This badge was printed before. Print it again?"), func(ok bool) {
+	b.app.showEscapable(dialog.NewConfirm(lang.L("Reprint badge"), lang.L("This badge was printed before. Print it again?"), func(ok bool) {
 		if ok {
 			b.print(true)
 		}
-	}, b.app.win)
+	}, b.app.win))
 }
 
 func (b *badgeView) print(reprint bool) {
@@ -174,7 +173,7 @@ func (b *badgeView) onSave() {
 	}, b.app.win)
 	d.SetFileName(b.visitor.NameLatin + ".pdf")
 	d.SetTitleText(lang.L("Save the badge as a file"))
-	d.Show()
+	b.app.showEscapable(d)
 }
 
 // print sends a PDF to this laptop's printer.

@@ -349,7 +349,7 @@ func (d *doctorDesk) refreshNotesState() {
 
 // askPassphrase opens this hospital's notes for this sign-in.
 func (d *doctorDesk) askPassphrase() {
-	pass := widget.NewPasswordEntry()
+	pass := d.app.newPasswordEntry()
 	status := widget.NewLabel("")
 	status.Wrapping = fyne.TextWrapWord
 	status.Importance = widget.DangerImportance
@@ -389,7 +389,7 @@ func (d *doctorDesk) askPassphrase() {
 	body := container.NewVBox(intro, pass, status, container.NewGridWithColumns(2, cancel, open))
 	dlg = dialog.NewCustomWithoutButtons(lang.L("Open the notes…"), body, d.app.win)
 	dlg.Resize(fyne.NewSize(520, 280))
-	dlg.Show()
+	d.app.showEscapable(dlg)
 	d.app.win.Canvas().Focus(pass)
 }
 

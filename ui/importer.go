@@ -31,7 +31,7 @@ func (u *App) showImport() {
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".xlsx", ".CSV", ".XLSX", ".txt"}))
 	// A file dialog takes its size once shown.
 	d.SetTitleText(lang.L("Open a visitor list"))
-	d.Show()
+	u.showEscapable(d)
 	d.Resize(fyne.NewSize(900, 600))
 }
 
@@ -54,11 +54,11 @@ func (u *App) importFile(name string, r io.ReadCloser) {
 				msg.Wrapping = fyne.TextWrapWord
 				s := container.NewVScroll(msg)
 				s.SetMinSize(fyne.NewSize(640, 320))
-				dialog.ShowCustom(lang.L("Import visitors"), lang.L("Close"), s, u.win)
+				u.showEscapable(dialog.NewCustom(lang.L("Import visitors"), lang.L("Close"), s, u.win))
 				return
 			}
-			dialog.ShowInformation(lang.L("Import visitors"), lang.L("Imported {{.Imported}} visitors from {{.File}}; {{.Skipped}} were registered already and were skipped.",
-				map[string]any{"Imported": res.Imported, "Skipped": res.Skipped, "File": name}), u.win)
+			u.showEscapable(dialog.NewInformation(lang.L("Import visitors"), lang.L("Imported {{.Imported}} visitors from {{.File}}; {{.Skipped}} were registered already and were skipped.",
+				map[string]any{"Imported": res.Imported, "Skipped": res.Skipped, "File": name}), u.win))
 		})
 	}()
 }

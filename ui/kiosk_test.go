@@ -306,9 +306,9 @@ func kioskExitDialog(t *testing.T, u *App, k *kiosk) (*widget.Select, *widget.En
 			switch w := o.(type) {
 			case *widget.Select:
 				who = w
-			case *widget.Entry:
+			case *escEntry:
 				if w.Password {
-					pin = w
+					pin = &w.Entry
 				}
 			}
 		}

@@ -168,7 +168,7 @@ func (p *purgeBox) onPurge() {
 	}, p.s.app.win)
 	d.SetConfirmImportance(widget.DangerImportance)
 	d.Resize(fyne.NewSize(520, 260))
-	d.Show()
+	p.s.app.showEscapable(d)
 }
 
 // purgeNow purges what HQ has, as the confirmation asked.

@@ -39,7 +39,7 @@ type registerForm struct {
 	app *App
 	ev  *booth.Event
 
-	name, phone, email, messenger, country, city, birth *widget.Entry
+	name, phone, email, messenger, country, city, birth *escEntry
 	latin, dupes, status                                *widget.Label
 	typeSel, langSel                                    *widget.Select
 	contact, health, transfer, marketing                *widget.Check
@@ -77,23 +77,23 @@ func (u *App) showRegister(ev *booth.Event) {
 }
 
 func (f *registerForm) show() {
-	submitOnEnter := func(e *widget.Entry) *widget.Entry {
+	submitOnEnter := func(e *escEntry) *escEntry {
 		e.OnSubmitted = func(string) { f.submit() }
 		return e
 	}
-	f.name = submitOnEnter(widget.NewEntry())
+	f.name = submitOnEnter(f.app.newEntry())
 	f.name.SetPlaceHolder(lang.L("As the visitor writes it, any alphabet"))
 	f.latin = widget.NewLabel("")
 	f.name.OnChanged = func(s string) {
 		f.latin.SetText(booth.Latin(strings.TrimSpace(s)))
 		f.checkDuplicates()
 	}
-	f.phone = submitOnEnter(widget.NewEntry())
+	f.phone = submitOnEnter(f.app.newEntry())
 	// Ten digits get +7, the booth's default (booth.NormalizePhone).
 	f.phone.SetPlaceHolder(lang.L("701 123 45 67, or with a country code: +82 …"))
 	f.phone.OnChanged = func(string) { f.checkDuplicates() }
-	f.email = submitOnEnter(widget.NewEntry())
-	f.messenger = submitOnEnter(widget.NewEntry())
+	f.email = submitOnEnter(f.app.newEntry())
+	f.messenger = submitOnEnter(f.app.newEntry())
 	f.messenger.SetPlaceHolder(lang.L("WhatsApp or Telegram"))
 	types := make([]string, len(booth.VisitorTypes))
 	for i, t := range booth.VisitorTypes {
@@ -106,11 +106,11 @@ func (f *registerForm) show() {
 		langs[i] = l.Name
 	}
 	f.langSel = widget.NewSelect(langs, func(string) { f.relabelConsents() })
-	f.country = submitOnEnter(widget.NewEntry())
+	f.country = submitOnEnter(f.app.newEntry())
 	f.country.SetText(f.ev.Country)
-	f.city = submitOnEnter(widget.NewEntry())
+	f.city = submitOnEnter(f.app.newEntry())
 	f.city.SetText(f.ev.City)
-	f.birth = submitOnEnter(widget.NewEntry())
+	f.birth = submitOnEnter(f.app.newEntry())
 	f.birth.SetPlaceHolder(lang.L("Year only, e.g. 1985"))
 	f.birth.OnChanged = func(string) { f.checkDuplicates() }
 	f.dupes = widget.NewLabel("")
@@ -168,7 +168,7 @@ func (f *registerForm) show() {
 	content := container.NewBorder(nil, container.NewVBox(f.status, container.NewHBox(layout.NewSpacer(), cancel, f.submitBtn)), nil, nil, body)
 	f.dlg = dialog.NewCustomWithoutButtons(lang.L("New visitor"), content, f.app.win)
 	f.dlg.Resize(fyne.NewSize(1100, 680))
-	f.dlg.Show()
+	f.app.showEscapable(f.dlg)
 	f.app.win.Canvas().Focus(f.name)
 }
 

@@ -296,7 +296,7 @@ func (s *reportsScreen) onChoose() {
 	}
 	// A file dialog takes its size once shown.
 	d.SetTitleText(lang.L("Choose a folder for the files"))
-	d.Show()
+	s.app.showEscapable(d)
 	d.Resize(fyne.NewSize(900, 600))
 }
 

@@ -85,7 +85,7 @@ func (s *sendToDialog) show() {
 		}
 	}, s.app.win)
 	s.dlg.Resize(fyne.NewSize(640, 0)) // as high as it needs
-	s.dlg.Show()
+	s.app.showEscapable(s.dlg)
 }
 
 func (s *sendToDialog) org() *booth.Org {

@@ -137,7 +137,7 @@ func (s *setup) onJoin() {
 		s.join(b)
 	}, s.app.win)
 	d.SetTitleText(lang.L("Open the event's set-up file"))
-	d.Show()
+	s.app.showEscapable(d)
 }
 
 // join sets the laptop up from the bytes of an event package.

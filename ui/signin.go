@@ -29,8 +29,8 @@ type signInScreen struct {
 	staff   []booth.Staff // who can sign in, in the order of who
 	who     *widget.Select
 	name    *widget.Entry // first run: the administrator's name
-	pin     *widget.Entry
-	repeat  *widget.Entry // first run: the PIN again
+	pin     *escEntry
+	repeat  *escEntry // first run: the PIN again
 	button  *widget.Button
 	status  *widget.Label
 	busy    bool
@@ -51,7 +51,7 @@ func (s *signInScreen) build() fyne.CanvasObject {
 	s.status = widget.NewLabel("")
 	s.status.Wrapping = fyne.TextWrapWord
 	s.status.Importance = widget.DangerImportance
-	s.pin = newPINEntry()
+	s.pin = s.app.newPINEntry()
 	s.pin.OnSubmitted = func(string) { s.submit() }
 
 	var form *widget.Form
@@ -61,7 +61,7 @@ func (s *signInScreen) build() fyne.CanvasObject {
 		s.name = widget.NewEntry()
 		s.name.SetPlaceHolder(lang.L("Your name"))
 		s.name.OnSubmitted = func(string) { s.submit() }
-		s.repeat = newPINEntry()
+		s.repeat = s.app.newPINEntry()
 		s.repeat.OnSubmitted = func(string) { s.submit() }
 		form = widget.NewForm(
 			widget.NewFormItem(lang.L("Name"), s.name),
@@ -89,9 +89,9 @@ func (s *signInScreen) build() fyne.CanvasObject {
 	return container.NewCenter(container.NewGridWrap(fyne.NewSize(560, 460), box))
 }
 
-// newPINEntry is a password field for a PIN.
-func newPINEntry() *widget.Entry {
-	e := widget.NewPasswordEntry()
+// newPINEntry is a password field for a PIN; in a dialog, Escape closes it.
+func (u *App) newPINEntry() *escEntry {
+	e := u.newPasswordEntry()
 	e.SetPlaceHolder(fmt.Sprintf("%d–%d", booth.MinPINLen, booth.MaxPINLen))
 	return e
 }
@@ -321,7 +321,7 @@ func (u *App) askAdmin(then func(*booth.Staff)) {
 		list, err := u.cfg.Store.StaffMembers(context.Background())
 		u.do(func() {
 			if err != nil {
-				dialog.ShowError(errors.New(message(err)), u.win)
+				u.showError(err)
 				return
 			}
 			var admins []booth.Staff
@@ -336,7 +336,7 @@ func (u *App) askAdmin(then func(*booth.Staff)) {
 			if len(names) > 0 {
 				who.SetSelectedIndex(0)
 			}
-			pin := newPINEntry()
+			pin := u.newPINEntry()
 			status := widget.NewLabel("")
 			status.Wrapping = fyne.TextWrapWord
 			status.Importance = widget.DangerImportance
@@ -369,7 +369,7 @@ func (u *App) askAdmin(then func(*booth.Staff)) {
 				widget.NewFormItem(lang.L("PIN"), pin)), status, container.NewGridWithColumns(2, cancel, signIn))
 			dlg = dialog.NewCustomWithoutButtons(lang.L("An admin signs in"), form, u.win)
 			dlg.Resize(fyne.NewSize(440, 260))
-			dlg.Show()
+			u.showEscapable(dlg)
 			u.win.Canvas().Focus(pin)
 		})
 	}()

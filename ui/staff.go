@@ -28,8 +28,8 @@ type staffScreen struct {
 	role     *widget.Select
 	hospital *widget.Select
 	disabled *widget.Check
-	pin      *widget.Entry
-	repeat   *widget.Entry
+	pin      *escEntry
+	repeat   *escEntry
 	pinLabel *widget.Label
 	saveBtn  *widget.Button
 	status   *widget.Label
@@ -80,8 +80,8 @@ func (s *staffScreen) build() fyne.CanvasObject {
 	s.hospital.PlaceHolder = lang.L("Choose the hospital")
 	s.role = widget.NewSelect(roles, func(string) { s.enableHospital() })
 	s.disabled = widget.NewCheck(lang.L("Disabled: cannot sign in"), nil)
-	s.pin = newPINEntry()
-	s.repeat = newPINEntry()
+	s.pin = s.app.newPINEntry()
+	s.repeat = s.app.newPINEntry()
 	s.pin.OnSubmitted = func(string) { s.save() }
 	s.repeat.OnSubmitted = func(string) { s.save() }
 	s.pinLabel = widget.NewLabel("")

@@ -198,7 +198,7 @@ func (s *syncScreen) onExport() {
 	}, s.app.win)
 	// A file dialog takes its size once shown.
 	d.SetTitleText(lang.L("Choose a folder for the bundle"))
-	d.Show()
+	s.app.showEscapable(d)
 	d.Resize(fyne.NewSize(900, 600))
 }
 
@@ -287,7 +287,7 @@ func (s *syncScreen) onImport() {
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".bundle"}))
 	// A file dialog takes its size once shown.
 	d.SetTitleText(lang.L("Open a bundle from a laptop"))
-	d.Show()
+	s.app.showEscapable(d)
 	d.Resize(fyne.NewSize(900, 600))
 }
 

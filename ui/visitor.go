@@ -45,7 +45,7 @@ func (u *App) showVisitor(ev *booth.Event, id string, onChange func()) {
 		u.do(func() {
 			if err != nil {
 				log.Printf("visitor %s: %v", id, err)
-				dialog.ShowError(fmt.Errorf("%s", message(err)), u.win)
+				u.showError(err)
 				return
 			}
 			u.visitor = vw
@@ -156,7 +156,7 @@ func (vw *visitorView) show() {
 	body.SetMinSize(fyne.NewSize(600, 340))
 	content := container.NewBorder(nil, container.NewVBox(vw.status, container.NewHBox(edit, badge, erase)), nil, nil, body)
 	vw.dlg = dialog.NewCustom(lang.L("Visitor"), lang.L("Close"), content, vw.app.win)
-	vw.dlg.Show()
+	vw.app.showEscapable(vw.dlg)
 }
 
 // latestConsents returns the latest decision per purpose (and hospital).
@@ -186,7 +186,7 @@ func (vw *visitorView) reload() {
 
 func (vw *visitorView) withdraw(c booth.Consent) {
 	q := lang.L("Withdraw this consent? It stays in the record as withdrawn.")
-	dialog.ShowConfirm(lang.L("Withdraw"), q, func(ok bool) {
+	vw.app.showEscapable(dialog.NewConfirm(lang.L("Withdraw"), q, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -207,7 +207,7 @@ func (vw *visitorView) withdraw(c booth.Consent) {
 				vw.reload()
 			})
 		}()
-	}, vw.app.win)
+	}, vw.app.win))
 }
 
 func (vw *visitorView) confirmErase() {
@@ -232,26 +232,26 @@ func (vw *visitorView) confirmErase() {
 		}()
 	}, vw.app.win)
 	d.SetConfirmImportance(widget.DangerImportance)
-	d.Show()
+	vw.app.showEscapable(d)
 }
 
 // edit corrects the visitor's details.
 func (vw *visitorView) edit() {
 	v := *vw.v
-	name := widget.NewEntry()
+	name := vw.app.newEntry()
 	name.SetText(v.Name)
-	latin := widget.NewEntry()
+	latin := vw.app.newEntry()
 	latin.SetText(v.NameLatin)
 	name.OnChanged = func(s string) { latin.SetText(booth.Latin(strings.TrimSpace(s))) }
-	phone := widget.NewEntry()
+	phone := vw.app.newEntry()
 	phone.SetText(v.Phone)
-	email := widget.NewEntry()
+	email := vw.app.newEntry()
 	email.SetText(v.Email)
-	messenger := widget.NewEntry()
+	messenger := vw.app.newEntry()
 	messenger.SetText(v.Messenger)
-	city := widget.NewEntry()
+	city := vw.app.newEntry()
 	city.SetText(v.City)
-	birth := widget.NewEntry()
+	birth := vw.app.newEntry()
 	if v.BirthYear != 0 {
 		birth.SetText(strconv.Itoa(v.BirthYear))
 	}
@@ -281,7 +281,7 @@ func (vw *visitorView) edit() {
 		vw.save(&v)
 	}, vw.app.win)
 	d.Resize(fyne.NewSize(560, 420))
-	d.Show()
+	vw.app.showEscapable(d)
 }
 
 func (vw *visitorView) save(v *booth.Visitor) {
