@@ -9,7 +9,8 @@ import (
 
 // PeerNode runs a laptop on the booth network: it serves the others (its
 // caller runs PeerServer) and pulls from and pushes to every laptop it
-// knows, every Interval and soon after each write on this laptop. No laptop
+// knows, every Interval and soon after anything changed here: a write on
+// this laptop, or a delta from another one, which it hands on at once. No laptop
 // is a server: each one does both, so the loss of any one stops nobody.
 type PeerNode struct {
 	Client *PeerClient
@@ -18,8 +19,9 @@ type PeerNode struct {
 	Discovery *PeerDiscovery
 	// Addrs returns the addresses typed in (host:port).
 	Addrs func(ctx context.Context) []string
-	// Writes grows with every write on this laptop (by any process).
-	Writes func(ctx context.Context) (int64, error)
+	// Changes grows with every write on this laptop (by any process) and
+	// every delta merged.
+	Changes func(ctx context.Context) (int64, error)
 	// Interval between rounds (5 s when zero).
 	Interval time.Duration
 	// Log gets every exchange.
@@ -38,9 +40,9 @@ func (n *PeerNode) Run(ctx context.Context) error {
 	if n.Discovery != nil {
 		go n.browse(ctx, every)
 	}
-	poll := time.NewTicker(min(every, 500*time.Millisecond))
+	poll := time.NewTicker(min(every, 250*time.Millisecond))
 	defer poll.Stop()
-	last, _ := n.writes(ctx)
+	last, _ := n.changes(ctx)
 	next := time.Now()
 	for {
 		if !time.Now().Before(next) {
@@ -51,18 +53,18 @@ func (n *PeerNode) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-poll.C:
-			if w, err := n.writes(ctx); err == nil && w != last {
-				last, next = w, time.Now() // a write here: send it now
+			if c, err := n.changes(ctx); err == nil && c != last {
+				last, next = c, time.Now() // something new here: send it now
 			}
 		}
 	}
 }
 
-func (n *PeerNode) writes(ctx context.Context) (int64, error) {
-	if n.Writes == nil {
+func (n *PeerNode) changes(ctx context.Context) (int64, error) {
+	if n.Changes == nil {
 		return 0, nil
 	}
-	return n.Writes(ctx)
+	return n.Changes(ctx)
 }
 
 // browse keeps the discovered addresses.

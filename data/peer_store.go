@@ -46,10 +46,17 @@ func (s PeerStore) Merge(ctx context.Context, path string) (int, error) {
 // Remove removes a delta file.
 func (s PeerStore) Remove(path string) { removeDBFiles(path) }
 
-// LocalWrites grows whenever anything is written here, by this process or
-// another (the desk's window while "booth serve" runs): the highest write
-// sequence of this laptop stored.
-func (db *DB) LocalWrites(ctx context.Context) (int64, error) { return db.storedSeq(ctx, db.r) }
+// Held grows whenever a row is written here, by this process or another
+// (the desk's window while "booth serve" runs), or merged in from another
+// laptop: it is the sum of the version vector.
+func (db *DB) Held(ctx context.Context) (int64, error) {
+	v, err := db.PeerState(ctx)
+	var n int64
+	for _, seq := range v {
+		n += seq
+	}
+	return n, err
+}
 
 // The booth network's bookkeeping lives in the local table (never merged):
 // the addresses typed in, and the last exchange with each laptop.

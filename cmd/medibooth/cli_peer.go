@@ -152,8 +152,8 @@ func (m *Main) runBoothServe(ctx context.Context, args []string) error {
 	client := link.client()
 	client.Port = ln.Addr().(*net.TCPAddr).Port
 	node := &booth.PeerNode{Client: client, Interval: *every,
-		Addrs:  func(ctx context.Context) []string { a, _ := db.PeerAddrs(ctx); return a },
-		Writes: db.LocalWrites, Log: func(r booth.PeerResult, err error) { logf("exchanged with", r, err) }}
+		Addrs:   func(ctx context.Context) []string { a, _ := db.PeerAddrs(ctx); return a },
+		Changes: db.Held, Log: func(r booth.PeerResult, err error) { logf("exchanged with", r, err) }}
 	srv := (&booth.PeerServer{Store: data.PeerStore{DB: db}, Trust: link.trust, Heard: node.Heard,
 		Log: func(r booth.PeerResult, err error) { logf("served", r, err) }}).HTTPServer(link.tls)
 	mdnsNote := "not advertised by multicast DNS"
