@@ -69,7 +69,7 @@ func insertHospitalKey(ctx context.Context, tx *wtx, db *DB, k *booth.HospitalKe
 	t := booth.FormatTime(db.Now())
 	_, err := tx.ExecContext(ctx, verb+` INTO hospital_key (org_id, recipient, wrapped, created_at, updated_at, device_id, seq)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, k.OrgID, k.Recipient, k.Wrapped, t, t, db.Device().ID, db.nextSeq())
-	if err != nil && strings.Contains(err.Error(), "UNIQUE") {
+	if uniqueOn(err, "hospital_key") {
 		return booth.Errorf(booth.ECONFLICT, "This hospital has a notes key already; its notes stay readable only with it.")
 	}
 	return err

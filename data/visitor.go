@@ -149,14 +149,14 @@ func insertVisitor(ctx context.Context, tx *wtx, db *DB, v *booth.Visitor, ignor
 			birth_year, source, created_at, updated_at, device_id, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			v.ID, v.Code, v.Name, v.NameLatin, v.Phone, v.Email, v.Messenger, v.Type, v.Lang, v.Country, v.City,
 			by, v.Source, booth.FormatTime(v.Created), booth.FormatTime(v.Updated), v.DeviceID, seq)
-		if err != nil && strings.Contains(err.Error(), "visitor.code") && attempt < 3 {
+		if uniqueOn(err, "visitor.code") && attempt < 3 {
 			v.Code = "" // a random code collided; draw another
 			continue
 		}
 		break
 	}
 	if err != nil {
-		return fmt.Errorf("store visitor %s: %w", v.Name, err)
+		return fmt.Errorf("store visitor %s: %w", v.ID, err)
 	}
 	for _, sp := range v.Interests {
 		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO visitor_interest (visitor_id, specialty, created_at, device_id, seq) VALUES (?, ?, ?, ?, ?)`,
