@@ -296,15 +296,22 @@ func peerIntegrity(t *testing.T, db *data.DB) {
 	}
 }
 
+// peerTwoDesks is two desks of an event that worked apart, B serving.
+func peerTwoDesks(t *testing.T) (a, b *cli, addrB string) {
+	t.Helper()
+	_, pkg := syncEvent(t, "Almaty Health Consultation")
+	a, b = syncLaptop(t, pkg, "Desk A"), syncLaptop(t, pkg, "Desk B")
+	syncWork(t, a, "Desk A visitor", 3)
+	syncWork(t, b, "Desk B visitor", 3)
+	addrB, _, _ = peerServe(t, b)
+	return a, b, addrB
+}
+
 // TestCLIBoothCutMidExchange: a link cut while a delta travels, either
 // way, leaves both databases whole and as they were; the next exchange
 // completes.
 func TestCLIBoothCutMidExchange(t *testing.T) {
-	_, pkg := syncEvent(t, "Almaty Health Consultation")
-	a, b := syncLaptop(t, pkg, "Desk A"), syncLaptop(t, pkg, "Desk B")
-	syncWork(t, a, "Desk A visitor", 3)
-	syncWork(t, b, "Desk B visitor", 3)
-	addrB, _, _ := peerServe(t, b)
+	a, b, addrB := peerTwoDesks(t)
 	dbA, dbB := peerDB(t, a), peerDB(t, b)
 	hashA, hashB := peerHash(t, dbA), peerHash(t, dbB)
 	for name, proxy := range map[string]string{
@@ -344,11 +351,7 @@ func TestCLIBoothCutMidExchange(t *testing.T) {
 // exchange leaves both databases whole, and the next start of medibooth
 // removes the clear-text deltas it left; then an exchange completes.
 func TestCLIBoothSyncKilled(t *testing.T) {
-	_, pkg := syncEvent(t, "Almaty Health Consultation")
-	a, b := syncLaptop(t, pkg, "Desk A"), syncLaptop(t, pkg, "Desk B")
-	syncWork(t, a, "Desk A visitor", 3)
-	syncWork(t, b, "Desk B visitor", 3)
-	addrB, _, _ := peerServe(t, b)
+	a, b, addrB := peerTwoDesks(t)
 	dirA := a.env["MEDIBOOTH_DATA"]
 	kills, left := 0, 0
 	for i := range 16 {
