@@ -371,7 +371,9 @@ func TestSetupCreatesEventAndExplainsMistakes(t *testing.T) {
 		s.end.SetText("2020-01-01")
 		test.Tap(s.createBtn)
 	})
-	eventually(t, "a sentence about the dates", func() bool { return strings.Contains(s.status.Text, "before it starts") })
+	eventually(t, "a sentence about the dates", func() bool {
+		return s.status.Text == message(booth.Errorf(booth.EINVALID, "The event ends (%s) before it starts (%s).", "2020-01-01", s.start.Text))
+	})
 	act(func() {
 		s.end.SetText(s.start.Text)
 		test.Tap(s.createBtn)
