@@ -43,7 +43,8 @@ import (
 // delta of what it lacks; it merges it, then posts to /booth/v1/push the
 // delta of what the server lacks. Every delta travels gzipped, is bounded
 // (MaxPeerDelta), written to a file whole before it is merged, and merged
-// in one transaction: a link cut in the middle leaves both databases as they were.
+// in one transaction: a link cut in the middle leaves both databases as
+// they were.
 
 // PeerPort is the booth network's TCP port.
 const PeerPort = 47123
@@ -318,7 +319,7 @@ func (s *PeerServer) handle(f func(w http.ResponseWriter, r *http.Request, res *
 		if s.pulled == nil {
 			s.pulled = map[string]PeerResult{}
 		}
-		pull, ok := s.pulled[id.KeyID]
+		pull, pending := s.pulled[id.KeyID]
 		delete(s.pulled, id.KeyID)
 		if r.URL.Path == "/booth/v1/pull" && err == nil {
 			s.pulled[id.KeyID] = res // logged with the push that follows
@@ -326,7 +327,7 @@ func (s *PeerServer) handle(f func(w http.ResponseWriter, r *http.Request, res *
 			return
 		}
 		s.mu.Unlock()
-		if ok && r.URL.Path == "/booth/v1/push" {
+		if pending && r.URL.Path == "/booth/v1/push" {
 			res.Sent, res.Bytes, res.Vector, res.At = pull.Sent, res.Bytes+pull.Bytes, pull.Vector, pull.At
 			start = pull.At
 		}
