@@ -64,6 +64,11 @@ func TestDatesAndNumbersByLanguage(t *testing.T) {
 		if got != want {
 			t.Errorf("%s: %q, want %q", code, got, want)
 		}
+		var short string
+		act(func() { short = dayText("2026-09-17", true) })
+		if want := map[string]string{"ko": "9. 17.", "ru": "17.09", "kk": "17.09", "en": "17 Sep"}[code]; short != want {
+			t.Errorf("%s: the short day %q, want %q", code, short, want)
+		}
 		if n := number(999); n != "999" {
 			t.Errorf("%s: 999 written %q", code, n)
 		}

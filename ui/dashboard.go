@@ -287,7 +287,7 @@ func (d *dashboard) stopIfGone() bool {
 // show puts figures on screen, in the interface language.
 func (d *dashboard) show(f *dashFigures) {
 	n := func(count int) map[string]any { return map[string]any{"Count": count} }
-	d.today.SetText(lang.L("Today, {{.Day}}", map[string]any{"Day": f.day}))
+	d.today.SetText(lang.L("Today, {{.Day}}", map[string]any{"Day": dayText(f.day, false)}))
 	d.visitorsToday.set(f.visitorsToday, lang.L("Scans: {{.Count}}", n(f.scansToday)))
 	d.admitted.set(f.admittedToday, "")
 	d.duplicate.set(f.duplicateToday, "")
@@ -440,13 +440,8 @@ func dashLargest(m map[string]int) []dashBar {
 	return bars
 }
 
-// dashShortDay shows a date as month-day: "09-17".
-func dashShortDay(day string) string {
-	if len(day) == len(time.DateOnly) {
-		return day[5:]
-	}
-	return day
-}
+// dashShortDay shows a day without its year, as the language writes it.
+func dashShortDay(day string) string { return dayText(day, true) }
 
 // dashTypeName names a report's visitor type key.
 func dashTypeName(key string) string {

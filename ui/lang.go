@@ -139,16 +139,35 @@ func dateOnly(t time.Time) string {
 	return t.Format(layout)
 }
 
+// shortDayLayouts write a day without its year, for chart labels.
+var shortDayLayouts = map[string]string{
+	"ko": "1. 2.",
+	"ru": "02.01",
+	"kk": "02.01",
+	"en": "2 Jan",
+}
+
+// dayText writes a stored day (YYYY-MM-DD) in the current language's way,
+// without its year when short; a day that does not parse is shown as stored.
+func dayText(day string, short bool) string {
+	t, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return day
+	}
+	if !short {
+		return dateOnly(t)
+	}
+	layout, ok := shortDayLayouts[CurrentLanguage()]
+	if !ok {
+		layout = shortDayLayouts["en"]
+	}
+	return t.Format(layout)
+}
+
 // eventDates writes an event's first and last day in the current language's
 // way; a day that does not parse is shown as stored.
 func eventDates(ev *booth.Event) string {
-	day := func(s string) string {
-		if t, err := time.Parse(time.DateOnly, s); err == nil {
-			return dateOnly(t)
-		}
-		return s
-	}
-	return day(ev.Start) + " – " + day(ev.End)
+	return dayText(ev.Start, false) + " – " + dayText(ev.End, false)
 }
 
 // number writes n with the current language's thousands separator: a
