@@ -148,9 +148,11 @@ func Create(a fyne.App, cfg Config) *App {
 	// Closing the desk ends the app, the dashboard's window with it.
 	u.win.SetMaster()
 	// Fyne cannot open a window maximised: it opens at a size that fits
-	// the smallest booth screen, and staff maximise it on a larger one.
+	// the smallest booth screen, and on Windows, what booths run, it is
+	// maximised as soon as it shows.
 	u.win.Resize(startSize)
 	u.win.CenterOnScreen()
+	a.Lifecycle().SetOnStarted(func() { maximize(u.win) })
 	u.idle.last = cfg.Now()
 	u.win.Canvas().SetOnTypedKey(u.onTypedKey)
 	u.show()
