@@ -434,8 +434,8 @@ func (u *App) staffBar() fyne.CanvasObject {
 	return container.NewBorder(nil, nil, nil, buttons, who)
 }
 
-// adminMenu holds what only admins open: staff, visitor import, sync and
-// settings.
+// adminMenu holds what only admins open (staff, visitor import, sync,
+// reports and settings) and, for everyone, which medibooth this is.
 func (u *App) adminMenu() *fyne.Menu {
 	m := fyne.NewMenu("")
 	add := func(a booth.Action, label string, f func()) {
@@ -448,6 +448,10 @@ func (u *App) adminMenu() *fyne.Menu {
 	add(booth.ActSync, lang.L("Sync with HQ"), u.showSync)
 	add(booth.ActReport, lang.L("Reports"), u.showReports)
 	add(booth.ActSettings, lang.L("Settings"), u.showSettings)
+	if len(m.Items) > 0 {
+		m.Items = append(m.Items, fyne.NewMenuItemSeparator())
+	}
+	m.Items = append(m.Items, fyne.NewMenuItem(lang.L("About medibooth"), u.showAbout))
 	return m
 }
 
