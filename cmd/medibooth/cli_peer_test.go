@@ -379,3 +379,30 @@ func TestCLIBoothSyncKilled(t *testing.T) {
 	}
 	t.Logf("%d of 16 runs killed, %d clear-text deltas left by them (removed at the next start)", kills, left)
 }
+
+// TestCLIBoothPartitionHeals: a laptop off the network works alone; when it
+// comes back (on another port), it and the others exchange what each did
+// meanwhile, and all reach one state.
+func TestCLIBoothPartitionHeals(t *testing.T) {
+	_, pkg := syncEvent(t, "Almaty Health Consultation")
+	a, b, c := syncLaptop(t, pkg, "Desk A"), syncLaptop(t, pkg, "Desk B"), syncLaptop(t, pkg, "Doctors")
+	addrA, logA, _ := peerServe(t, a)
+	_, logB, _ := peerServe(t, b, "--peer", addrA)
+	_, logC, stopC := peerServe(t, c, "--peer", addrA)
+	dbA, dbB, dbC := peerDB(t, a), peerDB(t, b), peerDB(t, c)
+	agree := func() bool {
+		h := peerHash(t, dbA)
+		return peerHash(t, dbB) == h && peerHash(t, dbC) == h
+	}
+	syncWork(t, a, "Before", 1)
+	peerWait(t, "the three agree", []*lockedBuffer{logA, logB, logC}, agree)
+	stopC()
+	syncWork(t, c, "Offline", 2) // the doctors' laptop alone
+	syncWork(t, b, "Meanwhile", 2)
+	peerWait(t, "A and B agree without C", []*lockedBuffer{logA, logB}, func() bool { return peerHash(t, dbA) == peerHash(t, dbB) })
+	if peerHash(t, dbC) == peerHash(t, dbA) {
+		t.Fatal("the laptop off the network has what the others did")
+	}
+	_, logC, _ = peerServe(t, c) // back, on another port: the address kept brings it to A
+	peerWait(t, "the three agree again", []*lockedBuffer{logA, logB, logC}, agree)
+}
