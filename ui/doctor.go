@@ -47,6 +47,7 @@ type doctorDesk struct {
 	consents []booth.Consent
 
 	who, consentLine *widget.Label
+	consentBtn       *widget.Button // takes the consent at the table
 	dept, complaint  *widget.Select
 	doctor, when, by *widget.Entry
 	summary          *widget.Entry
@@ -123,6 +124,8 @@ func (d *doctorDesk) build() fyne.CanvasObject {
 	d.who.Wrapping = fyne.TextWrapWord
 	d.consentLine = widget.NewLabel("")
 	d.consentLine.Wrapping = fyne.TextWrapWord
+	d.consentBtn = widget.NewButtonWithIcon(lang.L("Take the consent…"), theme.DocumentCreateIcon(), d.askConsent)
+	d.consentBtn.Hide()
 
 	depts := make([]string, len(d.hospital.Departments))
 	for i, dep := range d.hospital.Departments {
@@ -192,7 +195,7 @@ func (d *doctorDesk) build() fyne.CanvasObject {
 	)
 	d.history = container.NewVBox()
 	d.clear()
-	right := container.NewVScroll(container.NewVBox(d.who, d.consentLine, form, d.saveBtn, d.status, widget.NewSeparator(), d.history))
+	right := container.NewVScroll(container.NewVBox(d.who, d.consentLine, d.consentBtn, form, d.saveBtn, d.status, widget.NewSeparator(), d.history))
 	split := container.NewHSplit(d.queue.content, right)
 	split.Offset = 0.4
 	return container.NewBorder(container.NewPadded(header), nil, nil, nil, split)
@@ -248,12 +251,14 @@ func (d *doctorDesk) showVisitor() {
 	}
 	d.who.SetText(strings.Join(parts, " · "))
 	if err := booth.CheckHealth(d.consents); err != nil {
-		d.consentLine.SetText(message(err) + " " + lang.L("Record it in the visitor's details at the desk first."))
+		d.consentLine.SetText(message(err) + " " + lang.L("Ask the visitor, and record their answer here."))
 		d.consentLine.Importance = widget.DangerImportance
+		d.consentBtn.Show()
 		d.saveBtn.Disable()
 	} else {
 		d.consentLine.SetText(lang.L("Consent to health information: given."))
 		d.consentLine.Importance = widget.SuccessImportance
+		d.consentBtn.Hide()
 		d.saveBtn.Enable()
 	}
 	d.consentLine.Refresh()
@@ -262,6 +267,7 @@ func (d *doctorDesk) showVisitor() {
 // clear empties the form for the next visitor.
 func (d *doctorDesk) clear() {
 	d.visitor, d.entryID, d.consents = nil, "", nil
+	d.consentBtn.Hide()
 	if len(d.hospital.Departments) == 1 {
 		d.dept.SetSelectedIndex(0)
 	} else {

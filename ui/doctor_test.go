@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"medibooth/assets"
 	"medibooth/booth"
 	"medibooth/data"
 )
@@ -153,13 +154,86 @@ func TestDoctorCannotSaveWithoutHealthConsent(t *testing.T) {
 	}
 	act(func() { u.doctor.start(*entry) })
 	eventually(t, "the missing consent said", func() bool {
-		return u.doctor.visitor != nil && strings.Contains(u.doctor.consentLine.Text, lang.L("Record it in the visitor's details at the desk first."))
+		return u.doctor.visitor != nil && strings.Contains(u.doctor.consentLine.Text, lang.L("Ask the visitor, and record their answer here."))
 	})
 	act(func() {
 		if !u.doctor.saveBtn.Disabled() {
 			t.Error("save is possible without the health consent")
 		}
+		if !u.doctor.consentBtn.Visible() {
+			t.Error("no way to take the consent at the table")
+		}
 	})
+}
+
+// The doctor takes the consent at the table: the visitor reads the texts in
+// their language, the answer is recorded with the text's version, and the
+// consultation can be saved.
+func TestDoctorTakesConsentAtTheTable(t *testing.T) {
+	u, db, demo := newTestApp(t)
+	ctx := context.Background()
+	dentist := demoDoctor(t, db, demo, "Dentist — SNU Dental", "4826")
+	v := demoVisitorWith(t, demo, false)
+	act(u.show)
+	signInAs(t, u, dentist.Name, "4826")
+	eventually(t, "the doctors' desk", func() bool { return u.doctor != nil })
+	entry, err := db.Enqueue(ctx, v.ID, dentist.OrgID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	act(func() { u.doctor.start(*entry) })
+	eventually(t, "the missing consent said", func() bool { return u.doctor.visitor != nil && u.doctor.consentBtn.Visible() })
+	var record *widget.Button
+	var checks []*widget.Check
+	act(func() {
+		before := overlays(u)
+		test.Tap(u.doctor.consentBtn)
+		if overlays(u) != before+1 {
+			t.Fatal("no consent dialog")
+		}
+		top := u.win.Canvas().Overlays().Top()
+		text := textUnder(top)
+		want, _ := assets.ConsentText("health", v.Lang)
+		if first := strings.SplitN(want, "\n", 2)[0]; !strings.Contains(text, first) {
+			t.Errorf("the dialog does not show the health text in the visitor's language (%s)", v.Lang)
+		}
+		for _, o := range test.LaidOutObjects(top) {
+			switch w := o.(type) {
+			case *widget.Check:
+				checks = append(checks, w)
+			case *widget.Button:
+				if w.Text == lang.L("Record the visitor's answer") {
+					record = w
+				}
+			}
+		}
+		if len(checks) != 3 || record == nil {
+			t.Fatalf("%d tick boxes, record button %v", len(checks), record != nil)
+		}
+		// Sharing without the transfer abroad is refused, nothing stored.
+		checks[0].SetChecked(true)
+		checks[2].SetChecked(true)
+		test.Tap(record)
+		if !strings.Contains(textUnder(top), lang.L("The hospitals are in Korea: sharing with them needs the consent to transfer abroad. Tick it, or clear the hospitals.")) {
+			t.Error("sharing without the transfer was not refused")
+		}
+		checks[1].SetChecked(true)
+		test.Tap(record)
+	})
+	eventually(t, "the consent recorded", func() bool { return !u.doctor.saveBtn.Disabled() })
+	cs, err := db.Consents(ctx, v.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !booth.HasConsent(cs, booth.PurposeHealth, "") || !booth.HasConsent(cs, booth.PurposeTransfer, "") ||
+		!booth.HasConsent(cs, booth.PurposeProvision, dentist.OrgID) {
+		t.Fatalf("consents after the table: %+v", cs)
+	}
+	for _, c := range cs {
+		if c.Purpose == booth.PurposeHealth && (c.TextVersion != assets.ConsentVersion || c.Lang != v.Lang || c.TextHash == "") {
+			t.Errorf("health consent without its text: %+v", c)
+		}
+	}
 }
 
 var enterKey = &fyne.KeyEvent{Name: fyne.KeyReturn}

@@ -200,6 +200,8 @@ func consentTitle(p booth.Purpose) string {
 		return lang.L("Transfer abroad, to Korea")
 	case booth.PurposeMarketing:
 		return lang.L("News and offers (optional)")
+	case booth.PurposeProvision:
+		return lang.L("Hospitals the visitor's data may be given to")
 	}
 	return string(p)
 }
