@@ -72,6 +72,8 @@ var (
 	// ErrPeerBusy: the other side serves as many exchanges as it takes at
 	// once; the next round tries again.
 	ErrPeerBusy = errors.New("busy")
+	// ErrPeerSelf: the address leads back to this laptop.
+	ErrPeerSelf = errors.New("this laptop itself")
 )
 
 // PeerStore is what a laptop's database does for the booth network.
@@ -475,6 +477,9 @@ type PeerClient struct {
 	DeviceID string
 	// Port is where this laptop serves the others (0: it does not).
 	Port int
+	// Self is this laptop's key id: an address that leads back to it is
+	// not exchanged with (ErrPeerSelf).
+	Self string
 	// Timeout bounds one exchange (two minutes when zero).
 	Timeout time.Duration
 }
@@ -487,6 +492,9 @@ func (c *PeerClient) client(peer *PeerIdentity) *http.Client {
 			return err
 		}
 		*peer, _ = c.Trust.CheckPeerCert(raw[0])
+		if c.Self != "" && peer.KeyID == c.Self {
+			return ErrPeerSelf
+		}
 		return nil
 	}
 	timeout := c.Timeout
@@ -596,8 +604,10 @@ func peerStatus(resp *http.Response) error {
 // peerDialErr tells a handshake the other side refused (or we refused)
 // from a network failure.
 func peerDialErr(err error) error {
-	if errors.Is(err, ErrPeerRefused) {
-		return ErrPeerRefused
+	for _, known := range []error{ErrPeerRefused, ErrPeerSelf} {
+		if errors.Is(err, known) {
+			return known
+		}
 	}
 	// The other side's refusal arrives as a TLS alert, which crypto/tls
 	// does not export as a type.

@@ -2,6 +2,7 @@ package booth
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sync"
 	"time"
@@ -29,6 +30,7 @@ type PeerNode struct {
 
 	mu    sync.Mutex
 	found map[string]time.Time // discovered addresses, last seen
+	self  map[string]bool      // addresses that led back to this laptop
 }
 
 // Run runs rounds until ctx ends.
@@ -120,7 +122,10 @@ func (n *PeerNode) Peers(ctx context.Context) []string {
 	}
 	n.mu.Unlock()
 	slices.Sort(out)
-	return slices.Compact(out)
+	out = slices.Compact(out)
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return slices.DeleteFunc(out, func(a string) bool { return n.self[a] })
 }
 
 // round exchanges with every laptop known, one after the other.
@@ -130,6 +135,16 @@ func (n *PeerNode) round(ctx context.Context) {
 			return
 		}
 		res, err := n.Client.Exchange(ctx, addr)
+		if errors.Is(err, ErrPeerSelf) {
+			// An address typed in on every laptop, this one's own among
+			// them: said once, then left out.
+			n.mu.Lock()
+			if n.self == nil {
+				n.self = map[string]bool{}
+			}
+			n.self[addr] = true
+			n.mu.Unlock()
+		}
 		if n.Log != nil {
 			n.Log(res, err)
 		}

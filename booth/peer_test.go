@@ -280,3 +280,30 @@ func TestPeerServerIsBusyBeyondFourExchanges(t *testing.T) {
 		}
 	}
 }
+
+// An address that leads back to the laptop itself is refused as such, and
+// a node leaves it out of its next rounds.
+func TestPeerExchangeWithItself(t *testing.T) {
+	root, keys := booth.NewEventKeys()
+	l := newPeerLaptop(t, root, keys, nil, "mine")
+	addr := l.serve(t)
+	c := l.client()
+	c.Self = l.is.KeyID()
+	if _, err := c.Exchange(context.Background(), addr); !errors.Is(err, booth.ErrPeerSelf) {
+		t.Fatalf("an exchange with itself: %v", err)
+	}
+	n := &booth.PeerNode{Client: c, Addrs: func(context.Context) []string { return []string{addr} }, Interval: time.Hour}
+	ctx, cancel := context.WithCancel(context.Background())
+	logged := make(chan error, 4)
+	n.Log = func(_ booth.PeerResult, err error) { logged <- err; cancel() }
+	n.Run(ctx)
+	if err := <-logged; !errors.Is(err, booth.ErrPeerSelf) {
+		t.Errorf("the node's round: %v", err)
+	}
+	if got := n.Peers(context.Background()); len(got) != 0 {
+		t.Errorf("the node still lists %v", got)
+	}
+	if l.store.merges != 0 {
+		t.Errorf("%d deltas merged", l.store.merges)
+	}
+}
