@@ -68,6 +68,10 @@ Usage:
                         [--print [--printer P]] [--json]
   medibooth visitor import FILE.csv|FILE.xlsx [--json]
   medibooth visitor find QUERY [--json]
+  medibooth visitor consent VISITOR_ID [--give contact,health,transfer,marketing] [--withdraw PURPOSES]
+                        [--share-with HOSPITAL]... [--stop-sharing-with HOSPITAL]... [--json]
+                                             record consents given or withdrawn after registering,
+                                             with the texts in the visitor's language
   medibooth visitor erase VISITOR_ID [--json]   erase a visitor at their request (a tombstone stays)
   medibooth visitor duplicates [--json]      HQ: records that look like one person registered twice (same
                                              phone, or the same name in any spelling and birth year)
@@ -172,7 +176,7 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.sub(ctx, "consult", rest, map[string]func(context.Context, []string) error{"add": m.runConsultAdd, "list": m.runConsultList})
 	case "visitor":
 		return m.sub(ctx, "visitor", rest, map[string]func(context.Context, []string) error{
-			"add": m.runVisitorAdd, "import": m.runVisitorImport, "find": m.runVisitorFind, "erase": m.runVisitorErase,
+			"add": m.runVisitorAdd, "import": m.runVisitorImport, "find": m.runVisitorFind, "erase": m.runVisitorErase, "consent": m.runVisitorConsent,
 			"duplicates": m.runVisitorDuplicates, "merge": m.runVisitorMerge, "separate": m.runVisitorSeparate, "apart": m.runVisitorApart})
 	case "staff":
 		return m.sub(ctx, "staff", rest, map[string]func(context.Context, []string) error{
