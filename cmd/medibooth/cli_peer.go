@@ -48,7 +48,7 @@ func newPeerLink(ctx context.Context, db *data.DB) (*peerLink, error) {
 }
 
 func (l *peerLink) client() *booth.PeerClient {
-	return &booth.PeerClient{Store: data.PeerStore{DB: l.db}, Trust: l.trust, TLS: l.tls, DeviceID: l.db.Device().ID}
+	return &booth.PeerClient{Store: data.PeerStore{DB: l.db}, Trust: l.trust, TLS: l.tls, DeviceID: l.db.Device().ID, Self: l.keyID}
 }
 
 // checkPeerAddr refuses an address that is not HOST:PORT.
@@ -71,6 +71,8 @@ func peerError(addr string, err error) error {
 		return booth.Errorf(booth.ECONFLICT, "The laptop at %s and this one did not accept each other (another event's laptop, a revoked key, or not a laptop of the event); nothing was exchanged.", addr)
 	case errors.Is(err, booth.ErrPeerTooLarge):
 		return booth.Errorf(booth.EINVALID, "The changes to exchange with %s are over %d MB, the most one exchange carries; nothing was merged.", addr, booth.MaxPeerDelta>>20)
+	case errors.Is(err, booth.ErrPeerSelf):
+		return booth.Errorf(booth.EINVALID, "The address %s leads back to this laptop itself; it is left out.", addr)
 	case errors.Is(err, booth.ErrPeerBusy):
 		return booth.Errorf(booth.EUNAVAILABLE, "The laptop at %s is busy with other laptops' exchanges; the next round tries again.", addr)
 	case errors.Is(err, booth.ErrPeerProtocol):
