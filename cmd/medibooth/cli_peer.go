@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"medibooth/booth"
@@ -79,6 +80,8 @@ func peerError(addr string, err error) error {
 		return booth.Errorf(booth.EINVALID, "The program at %s does not speak the booth network's protocol; nothing was exchanged.", addr)
 	case errors.As(err, &be):
 		return err
+	case errors.Is(err, syscall.ENOSPC):
+		return data.ErrDiskFull // a delta received, on a full disk
 	case errors.As(err, &ne):
 		return booth.Errorf(booth.EUNAVAILABLE, "Cannot reach the laptop at %s (%v); check that it runs \"medibooth booth serve\" on this network.", addr, err)
 	}
