@@ -27,20 +27,37 @@ const (
 	roleCity
 	roleBirthYear
 	roleDOB
+	roleConsentContact
+	roleConsentHealth
+	roleConsentTransfer
+	roleConsentMarketing
+	roleConsentVersion
 )
 
+// consentRoles are the consent columns: each holds the time the visitor gave
+// that consent at pre-registration, or nothing.
+var consentRoles = map[colRole]Purpose{
+	roleConsentContact: PurposeContact, roleConsentHealth: PurposeHealth,
+	roleConsentTransfer: PurposeTransfer, roleConsentMarketing: PurposeMarketing,
+}
+
 var roleNames = map[colRole]string{
-	roleName:       "the name",
-	roleGiven:      "the given name",
-	roleSurname:    "the surname",
-	rolePatronymic: "the patronymic",
-	rolePhone:      "the phone number",
-	roleEmail:      "the email address",
-	roleType:       "the visitor type",
-	roleLang:       "the language",
-	roleCountry:    "the country",
-	roleCity:       "the city",
-	roleBirthYear:  "the birth year",
+	roleName:             "the name",
+	roleGiven:            "the given name",
+	roleSurname:          "the surname",
+	rolePatronymic:       "the patronymic",
+	rolePhone:            "the phone number",
+	roleEmail:            "the email address",
+	roleType:             "the visitor type",
+	roleLang:             "the language",
+	roleCountry:          "the country",
+	roleCity:             "the city",
+	roleBirthYear:        "the birth year",
+	roleConsentContact:   "the consent to contact",
+	roleConsentHealth:    "the consent to health information",
+	roleConsentTransfer:  "the consent to transfer abroad",
+	roleConsentMarketing: "the consent to news and offers",
+	roleConsentVersion:   "the version of the consent texts",
 }
 
 // Header synonyms, matched by headerKey: case, spaces, hyphens, dots and
@@ -71,6 +88,16 @@ var headerSynonyms = map[colRole][]string{
 	roleDOB: {"date of birth", "birth date", "birthdate", "dob", "birthday", "дата рождения",
 		"д.р.", "день рождения", "туған күні", "туылған күні", "туған күні мен жылы",
 		"생년월일", "생일"},
+	roleConsentContact: {"consent contact", "consent_contact", "contact consent", "согласие на связь",
+		"согласие на обработку", "байланысқа келісім", "연락 동의", "개인정보 동의"},
+	roleConsentHealth: {"consent health", "consent_health", "health consent", "согласие на данные о здоровье",
+		"согласие здоровье", "денсаулық деректеріне келісім", "건강정보 동의", "건강 정보 동의"},
+	roleConsentTransfer: {"consent transfer", "consent_transfer", "transfer consent", "согласие на передачу за рубеж",
+		"согласие на передачу", "шетелге беруге келісім", "국외 이전 동의", "해외 이전 동의"},
+	roleConsentMarketing: {"consent marketing", "consent_marketing", "marketing consent", "согласие на рассылку",
+		"жаңалықтарға келісім", "마케팅 동의"},
+	roleConsentVersion: {"consent version", "consent_version", "версия согласия", "келісім нұсқасы",
+		"동의서 버전"},
 }
 
 // messengerApps labels values of a column named after one messenger.
@@ -131,8 +158,11 @@ type columns struct {
 	city      int
 	birthYear int
 	messenger []int
-	apps      []string // per messenger column, "" for a generic one
-	width     int      // number of header cells
+	apps      []string        // per messenger column, "" for a generic one
+	width     int             // number of header cells
+	consent   map[Purpose]int // consent columns
+	titles    map[int]string  // the header of each consent column
+	version   int             // the consent texts' version, -1 when absent
 }
 
 func (c *columns) cell(rec []string, i int) string {

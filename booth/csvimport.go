@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -278,10 +279,11 @@ func blankRecord(rec []string) bool {
 
 // header reads the header row; nil when the file must be refused.
 func (im *csvImport) header(rec []string, line int) *columns {
-	c := &columns{phone: -1, email: -1, typ: -1, lang: -1, country: -1, city: -1, birthYear: -1, width: len(rec)}
+	c := &columns{phone: -1, email: -1, typ: -1, lang: -1, country: -1, city: -1, birthYear: -1, width: len(rec),
+		consent: map[Purpose]int{}, titles: map[int]string{}, version: -1}
 	single := map[colRole]*int{
 		rolePhone: &c.phone, roleEmail: &c.email, roleType: &c.typ, roleLang: &c.lang,
-		roleCountry: &c.country, roleCity: &c.city, roleBirthYear: &c.birthYear,
+		roleCountry: &c.country, roleCity: &c.city, roleBirthYear: &c.birthYear, roleConsentVersion: &c.version,
 	}
 	seen := map[colRole]int{}
 	before := im.total
@@ -312,6 +314,9 @@ func (im *csvImport) header(rec []string, line int) *columns {
 		case roleMessenger:
 			c.messenger = append(c.messenger, i)
 			c.apps = append(c.apps, messengerApps[k])
+		case roleConsentContact, roleConsentHealth, roleConsentTransfer, roleConsentMarketing:
+			c.consent[consentRoles[role]] = i
+			c.titles[i] = title
 		default:
 			*single[role] = i
 		}
@@ -418,12 +423,63 @@ func (im *csvImport) row(c *columns, rec []string, line int) (Visitor, bool) {
 		v.BirthYear = y
 	}
 
+	if !im.consents(c, rec, line, &v) {
+		return Visitor{}, false
+	}
 	v.Normalize()
 	if err := v.Validate(); err != nil {
 		im.add(line, "%s", err)
 		return Visitor{}, false
 	}
 	return v, true
+}
+
+// consentTimes are the ways a consent column may write when the consent was
+// given: a day, or a day and time (in UTC, as HQ's systems export them).
+var consentTimes = []string{time.RFC3339, "2006-01-02 15:04:05", "2006-01-02 15:04", time.DateOnly, "02.01.2006 15:04", "02.01.2006"}
+
+// noConsent are the words that leave a consent column as if it were empty.
+var noConsent = map[string]bool{"no": true, "нет": true, "жоқ": true, "아니오": true, "0": true, "-": true}
+
+// consents reads a row's consent columns into v.Consents: one given consent
+// per column that holds a time, of the texts' version in the version
+// column. It records the line's problem and reports false when one is
+// malformed.
+func (im *csvImport) consents(c *columns, rec []string, line int, v *Visitor) bool {
+	for _, p := range []Purpose{PurposeContact, PurposeHealth, PurposeTransfer, PurposeMarketing} {
+		i, ok := c.consent[p]
+		if !ok {
+			continue
+		}
+		s := c.cell(rec, i)
+		if s == "" || noConsent[strings.ToLower(s)] {
+			continue
+		}
+		var at time.Time
+		var err error
+		for _, layout := range consentTimes {
+			if at, err = time.Parse(layout, s); err == nil {
+				break
+			}
+		}
+		if err != nil {
+			im.add(line, "The column %q holds %q, which is not the day the visitor gave this consent, such as 2026-08-24.", c.titles[i], s)
+			return false
+		}
+		v.Consents = append(v.Consents, Consent{Purpose: p, Granted: true, At: at.UTC()})
+	}
+	if len(v.Consents) == 0 {
+		return true
+	}
+	ver := c.cell(rec, c.version)
+	if ver == "" {
+		im.add(line, "This line gives consents but not the version of the texts the visitor agreed to; add a column \"Consent version\" with it, such as 2026-1.")
+		return false
+	}
+	for i := range v.Consents {
+		v.Consents[i].TextVersion = ver
+	}
+	return true
 }
 
 // joinNameParts joins surname, given name and patronymic in the order of

@@ -75,6 +75,10 @@ type Visitor struct {
 	Updated   time.Time `json:"updated"`
 	DeviceID  string    `json:"device_id"`
 	Erased    bool      `json:"erased,omitempty"`
+	// Consents given at pre-registration, as an imported list states them;
+	// the store records them with the visitor. Consent records travel on
+	// their own everywhere else.
+	Consents []Consent `json:"-"`
 }
 
 // Normalize trims every field, fills the transliteration and brings phone,

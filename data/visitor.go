@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"medibooth/assets"
 	"medibooth/booth"
 )
 
@@ -77,6 +78,9 @@ func (db *DB) Import(ctx context.Context, vs []booth.Visitor) (ImportResult, err
 		if err := vs[i].Validate(); err != nil {
 			return res, booth.Errorf(booth.EINVALID, "Visitor %d (%s): %s", i+1, vs[i].Name, err)
 		}
+		if err := consentTexts(&vs[i]); err != nil {
+			return res, booth.Errorf(booth.EINVALID, "Visitor %d (%s): %s", i+1, vs[i].Name, err)
+		}
 	}
 	tx, err := db.begin(ctx)
 	if err != nil {
@@ -96,6 +100,13 @@ func (db *DB) Import(ctx context.Context, vs []booth.Visitor) (ImportResult, err
 		}
 		if err := insertVisitor(ctx, tx, db, &vs[i], false); err != nil {
 			return res, err
+		}
+		for j := range vs[i].Consents {
+			c := &vs[i].Consents[j]
+			c.VisitorID = vs[i].ID
+			if err := insertConsent(ctx, tx, db, c, false); err != nil {
+				return res, err
+			}
 		}
 		res.Imported++
 	}
@@ -356,4 +367,22 @@ func insertConsent(ctx context.Context, tx *wtx, db *DB, c *booth.Consent, ignor
 		c.ID, c.VisitorID, c.Purpose, c.OrgID, c.Granted, c.TextVersion, c.TextHash, c.Lang, booth.FormatTime(c.At), c.StaffID,
 		booth.FormatTime(db.Now()), c.DeviceID, seq)
 	return err
+}
+
+// consentTexts completes the consents an imported list gives a visitor: the
+// texts they agreed to are those of the version the list names, in the
+// visitor's language, and must be texts medibooth holds.
+func consentTexts(v *booth.Visitor) error {
+	for i := range v.Consents {
+		c := &v.Consents[i]
+		if c.TextVersion != assets.ConsentVersion {
+			return booth.Errorf(booth.EINVALID, "the consent texts of version %q are not ones medibooth holds; the texts in force are those of %s.", c.TextVersion, assets.ConsentVersion)
+		}
+		text, err := assets.ConsentText(string(c.Purpose), v.Lang)
+		if err != nil {
+			return err
+		}
+		c.TextHash, c.Lang, c.Granted = assets.Hash(text), v.Lang, true
+	}
+	return nil
 }
