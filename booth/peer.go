@@ -41,7 +41,8 @@ import (
 // The exchange, over HTTP/1.1 in that TLS: the client posts its version
 // vector to /booth/v1/pull and gets the server's vector (a header) and a
 // delta of what it lacks; it merges it, then posts to /booth/v1/push the
-// delta of what the server lacks. Every delta travels gzipped, is bounded
+// delta of what the server lacks. A side whose vector shows nothing new
+// for the other sends no delta, but for a full exchange now and then. Every delta travels gzipped, is bounded
 // (MaxPeerDelta), written to a file whole before it is merged, and merged
 // in one transaction: a link cut in the middle leaves both databases as
 // they were.
@@ -212,6 +213,9 @@ type peerVector struct {
 	// Port is where the asking laptop serves (0: it does not), so that
 	// a laptop only one side was told of is known both ways.
 	Port int `json:"port,omitempty"`
+	// Full asks for a delta even when the vectors say there is nothing
+	// new (see PeerClient.FullEvery).
+	Full bool `json:"full,omitempty"`
 }
 
 const (
@@ -349,15 +353,31 @@ func (s *PeerServer) pull(w http.ResponseWriter, r *http.Request, res *PeerResul
 		s.Heard(net.JoinHostPort(host, strconv.Itoa(in.Port)))
 	}
 	res.Vector = in.Vector
-	return s.sendDelta(r.Context(), w, in.Vector, res)
-}
-
-func (s *PeerServer) sendDelta(ctx context.Context, w http.ResponseWriter, since map[string]int64, res *PeerResult) error {
-	ours, err := s.Store.PeerState(ctx)
+	ours, err := s.Store.PeerState(r.Context())
 	if err != nil {
 		http.Error(w, "the database cannot be read", http.StatusInternalServerError)
 		return err
 	}
+	vec, _ := json.Marshal(ours)
+	w.Header().Set(peerVectorHeader, base64.RawURLEncoding.EncodeToString(vec))
+	if !in.Full && covers(in.Vector, ours) {
+		w.WriteHeader(http.StatusNoContent) // nothing new: no delta to make
+		return nil
+	}
+	return s.sendDelta(r.Context(), w, in.Vector, res)
+}
+
+// covers reports whether the vector have holds every write need does.
+func covers(have, need map[string]int64) bool {
+	for dev, seq := range need {
+		if have[dev] < seq {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *PeerServer) sendDelta(ctx context.Context, w http.ResponseWriter, since map[string]int64, res *PeerResult) error {
 	path, rows, err := s.Store.Delta(ctx, since)
 	if err != nil {
 		http.Error(w, "the delta cannot be made", http.StatusInternalServerError)
@@ -370,8 +390,6 @@ func (s *PeerServer) sendDelta(ctx context.Context, w http.ResponseWriter, since
 		return err
 	}
 	defer body.Close()
-	vec, _ := json.Marshal(ours)
-	w.Header().Set(peerVectorHeader, base64.RawURLEncoding.EncodeToString(vec))
 	w.Header().Set(peerRowsHeader, strconv.Itoa(rows))
 	w.Header().Set("Content-Type", peerDeltaType)
 	n, err := io.Copy(w, body)
@@ -480,6 +498,15 @@ type PeerClient struct {
 	// Self is this laptop's key id: an address that leads back to it is
 	// not exchanged with (ErrPeerSelf).
 	Self string
+	// FullEvery is how often an exchange with a laptop makes its deltas
+	// even when the vectors say neither side has anything new (a minute
+	// when zero). Between, such an exchange costs two vectors, not two
+	// snapshots; the full ones carry what vectors do not tell: the records
+	// HQ packaged (see data.ExportDelta), a laptop renamed.
+	FullEvery time.Duration
+
+	mu       sync.Mutex
+	lastFull map[string]time.Time // by address
 	// Timeout bounds one exchange (two minutes when zero).
 	Timeout time.Duration
 }
@@ -519,14 +546,37 @@ func (c *PeerClient) Exchange(ctx context.Context, addr string) (res PeerResult,
 	if err != nil {
 		return res, err
 	}
-	body, _ := json.Marshal(peerVector{DeviceID: c.DeviceID, Vector: ours, Port: c.Port})
+	full := c.fullDue(addr)
+	body, _ := json.Marshal(peerVector{DeviceID: c.DeviceID, Vector: ours, Port: c.Port, Full: full})
 	theirs, err := c.pull(ctx, hc, base, body, &res)
 	if err != nil {
 		return res, err
 	}
 	res.Vector = theirs
-	err = c.push(ctx, hc, base, theirs, &res)
+	if full || !covers(theirs, ours) {
+		err = c.push(ctx, hc, base, theirs, &res)
+	}
+	if err == nil && full {
+		c.mu.Lock()
+		c.lastFull[addr] = time.Now()
+		c.mu.Unlock()
+	}
 	return res, err
+}
+
+// fullDue reports whether the exchange with addr is to be a full one.
+func (c *PeerClient) fullDue(addr string) bool {
+	every := c.FullEvery
+	if every == 0 {
+		every = time.Minute
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lastFull == nil {
+		c.lastFull = map[string]time.Time{}
+	}
+	last, ok := c.lastFull[addr]
+	return !ok || time.Since(last) >= every
 }
 
 func (c *PeerClient) pull(ctx context.Context, hc *http.Client, base string, body []byte, res *PeerResult) (map[string]int64, error) {
@@ -547,6 +597,9 @@ func (c *PeerClient) pull(ctx context.Context, hc *http.Client, base string, bod
 	vec, err := base64.RawURLEncoding.DecodeString(resp.Header.Get(peerVectorHeader))
 	if err != nil || len(vec) > peerMaxVector || json.Unmarshal(vec, &theirs) != nil || theirs == nil {
 		return nil, ErrPeerProtocol
+	}
+	if resp.StatusCode == http.StatusNoContent {
+		return theirs, nil // nothing new there
 	}
 	res.Received, _ = strconv.Atoi(resp.Header.Get(peerRowsHeader))
 	changed, n, err := receiveDelta(ctx, c.Store, resp.Body)
@@ -589,7 +642,7 @@ func (c *PeerClient) push(ctx context.Context, hc *http.Client, base string, the
 // peerStatus turns a refusal of the other laptop into an error.
 func peerStatus(resp *http.Response) error {
 	switch resp.StatusCode {
-	case http.StatusOK:
+	case http.StatusOK, http.StatusNoContent:
 		return nil
 	case http.StatusForbidden:
 		return ErrPeerRefused

@@ -24,6 +24,7 @@ type memStore struct {
 	mu     sync.Mutex
 	words  map[string]bool
 	merges int
+	deltas int
 }
 
 func newMemStore(t *testing.T, words ...string) *memStore {
@@ -44,6 +45,7 @@ func (s *memStore) Delta(_ context.Context, _ map[string]int64) (string, int, er
 	s.mu.Lock()
 	b, _ := json.Marshal(s.words)
 	n := len(s.words)
+	s.deltas++
 	s.mu.Unlock()
 	path, err := s.TempFile()
 	if err != nil {
@@ -305,5 +307,41 @@ func TestPeerExchangeWithItself(t *testing.T) {
 	}
 	if l.store.merges != 0 {
 		t.Errorf("%d deltas merged", l.store.merges)
+	}
+}
+
+// After a full exchange, one with nothing new on either side makes no
+// delta (two vectors travel); something new on one side travels at once,
+// and a full exchange comes again after FullEvery.
+func TestPeerIdleExchangeMakesNoDelta(t *testing.T) {
+	root, keys := booth.NewEventKeys()
+	a := newPeerLaptop(t, root, keys, nil, "a1")
+	b := newPeerLaptop(t, root, keys, nil, "b1")
+	addr := b.serve(t)
+	c := a.client()
+	c.FullEvery = time.Hour
+	ctx := context.Background()
+	deltas := func() int {
+		a.store.mu.Lock()
+		b.store.mu.Lock()
+		defer a.store.mu.Unlock()
+		defer b.store.mu.Unlock()
+		return a.store.deltas + b.store.deltas
+	}
+	if _, err := c.Exchange(ctx, addr); err != nil || deltas() != 2 {
+		t.Fatalf("the first exchange: %v, %d deltas", err, deltas())
+	}
+	if res, err := c.Exchange(ctx, addr); err != nil || deltas() != 2 || res.Sent != 0 || res.Received != 0 {
+		t.Fatalf("an idle exchange: %v, %d deltas, %+v", err, deltas(), res)
+	}
+	b.store.mu.Lock()
+	b.store.words["b2"] = true
+	b.store.mu.Unlock()
+	if _, err := c.Exchange(ctx, addr); err != nil || deltas() != 3 || !a.store.words["b2"] {
+		t.Fatalf("after a change on b: %v, %d deltas, a has %v", err, deltas(), a.store.words)
+	}
+	c.FullEvery = time.Nanosecond
+	if _, err := c.Exchange(ctx, addr); err != nil || deltas() != 5 {
+		t.Fatalf("a full exchange: %v, %d deltas", err, deltas())
 	}
 }

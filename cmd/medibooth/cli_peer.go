@@ -101,6 +101,9 @@ func peerLine(role string, r booth.PeerResult, err error) string {
 	if err != nil {
 		return fmt.Sprintf("%s %s %s: %s", at.Format(time.RFC3339), role, who, sentence(peerError(r.Addr, err)))
 	}
+	if r.Received == 0 && r.Sent == 0 {
+		return fmt.Sprintf("%s %s %s: nothing new either way (%s).", at.Format(time.RFC3339), role, who, r.Took)
+	}
 	return fmt.Sprintf("%s %s %s: %d rows received, %d changed here, %d sent, %s in %s.", at.Format(time.RFC3339), role, who,
 		r.Received, r.Changed, r.Sent, byteSize(r.Bytes), r.Took)
 }
