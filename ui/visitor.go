@@ -23,14 +23,15 @@ import (
 // correct their details, withdraw a consent, reprint the badge, or erase
 // everything about them.
 type visitorView struct {
-	app      *App
-	ev       *booth.Event
-	v        *booth.Visitor
-	scans    []booth.Scan
-	consents []booth.Consent
-	orgs     map[string]string // hospital names by id
-	consults int               // consultations, with every hospital
-	onChange func()            // the desk refreshes its search
+	app       *App
+	ev        *booth.Event
+	v         *booth.Visitor
+	scans     []booth.Scan
+	consents  []booth.Consent
+	orgs      map[string]string // hospital names by id
+	hospitals []booth.Org       // in the order the event lists them
+	consults  int               // consultations, with every hospital
+	onChange  func()            // the desk refreshes its search
 
 	dlg    dialog.Dialog
 	status *widget.Label
@@ -73,6 +74,7 @@ func (vw *visitorView) load(ctx context.Context, id string) error {
 	for _, h := range hospitals {
 		vw.orgs[h.ID] = h.Name
 	}
+	vw.hospitals = hospitals
 	return err
 }
 
@@ -117,24 +119,50 @@ func (vw *visitorView) show() {
 	}
 
 	consents := container.NewVBox(widget.NewLabelWithStyle(lang.L("Consents"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	// Every consent, asked or not, and sharing with each hospital: a
+	// visitor registered before the fair, or who changes their mind, gives
+	// or withdraws it here.
+	latest := map[string]booth.Consent{}
 	for _, c := range latestConsents(vw.consents) {
-		name := consentTitle(c.Purpose)
-		if c.Purpose == booth.PurposeProvision {
-			name = lang.L("Provision to {{.Hospital}}", map[string]any{"Hospital": vw.orgs[c.OrgID]})
+		latest[string(c.Purpose)+"/"+c.OrgID] = c
+	}
+	type purposeRow struct {
+		p   booth.Purpose
+		org string
+	}
+	var rows []purposeRow
+	for _, p := range []booth.Purpose{booth.PurposeContact, booth.PurposeHealth, booth.PurposeTransfer, booth.PurposeMarketing} {
+		rows = append(rows, purposeRow{p, ""})
+	}
+	for _, h := range vw.hospitals {
+		rows = append(rows, purposeRow{booth.PurposeProvision, h.ID})
+	}
+	for _, r := range rows {
+		name := consentTitle(r.p)
+		if r.p == booth.PurposeProvision {
+			name = lang.L("Provision to {{.Hospital}}", map[string]any{"Hospital": vw.orgs[r.org]})
 		}
-		state := lang.L("given {{.Time}}", map[string]any{"Time": dateTime(c.At.In(loc))})
-		if !c.Granted {
+		c, asked := latest[string(r.p)+"/"+r.org]
+		state := lang.L("not asked")
+		switch {
+		case asked && c.Granted:
+			state = lang.L("given {{.Time}}", map[string]any{"Time": dateTime(c.At.In(loc))})
+		case asked:
 			state = lang.L("not given or withdrawn {{.Time}}", map[string]any{"Time": dateTime(c.At.In(loc))})
 		}
 		row := widget.NewLabel(name + " — " + state)
 		row.Wrapping = fyne.TextWrapWord
-		if c.Granted {
-			c := c
-			withdraw := widget.NewButton(lang.L("Withdraw"), func() { vw.withdraw(c) })
-			consents.Add(container.NewBorder(nil, nil, nil, withdraw, row))
+		var btn *widget.Button
+		if asked && c.Granted {
+			btn = widget.NewButton(lang.L("Withdraw"), func() { vw.withdraw(c) })
 		} else {
-			consents.Add(row)
+			p, org, title := r.p, r.org, name
+			btn = widget.NewButton(lang.L("Give…"), func() { vw.give(p, org, title) })
 		}
+		if v.Erased {
+			btn.Disable()
+		}
+		consents.Add(container.NewBorder(nil, nil, nil, btn, row))
 	}
 
 	vw.status = widget.NewLabel("")
@@ -208,6 +236,43 @@ func (vw *visitorView) withdraw(c booth.Consent) {
 			})
 		}()
 	}, vw.app.win))
+}
+
+// give shows the text of one consent in the visitor's language and records
+// it when the visitor agrees. Sharing with a hospital in Korea needs the
+// consent to transfer abroad first, as at registration.
+func (vw *visitorView) give(p booth.Purpose, org, title string) {
+	if p == booth.PurposeProvision && !booth.HasConsent(vw.consents, booth.PurposeTransfer, "") {
+		vw.status.SetText(lang.L("The hospitals are in Korea: the consent to transfer abroad comes first."))
+		return
+	}
+	text, err := assets.ConsentText(string(p), vw.v.Lang)
+	if err != nil {
+		vw.status.SetText(message(err))
+		return
+	}
+	body := widget.NewLabel(text)
+	body.Wrapping = fyne.TextWrapWord
+	scroll := container.NewVScroll(body)
+	scroll.SetMinSize(fyne.NewSize(480, 240))
+	d := dialog.NewCustomConfirm(title, lang.L("The visitor agrees"), lang.L("Cancel"), scroll, func(ok bool) {
+		if !ok {
+			return
+		}
+		c := &booth.Consent{VisitorID: vw.v.ID, Purpose: p, OrgID: org, Granted: true,
+			TextVersion: assets.ConsentVersion, TextHash: assets.Hash(text), Lang: vw.v.Lang}
+		go func() {
+			err := vw.app.cfg.Store.AddConsent(vw.app.ctx(), c)
+			vw.app.do(func() {
+				if err != nil {
+					vw.status.SetText(message(err))
+					return
+				}
+				vw.reload()
+			})
+		}()
+	}, vw.app.win)
+	vw.app.showEscapable(d)
 }
 
 func (vw *visitorView) confirmErase() {

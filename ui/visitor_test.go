@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -100,4 +101,48 @@ func TestVisitorViewEdits(t *testing.T) {
 	edited.Name = ""
 	act(func() { second.save(&edited) })
 	eventually(t, "a sentence for the missing name", func() bool { return second.status.Text != "" })
+}
+
+// A consent never asked, or withdrawn, is given in the visitor's details:
+// the text in the visitor's language, then the visitor agrees. Sharing with
+// a hospital waits for the transfer abroad.
+func TestVisitorDetailsGiveConsent(t *testing.T) {
+	u, db, demo := newTestDesk(t)
+	ctx := context.Background()
+	var v booth.Visitor
+	for _, dv := range demo.Visitors {
+		cs, _ := db.Consents(ctx, dv.ID)
+		if !booth.HasConsent(cs, booth.PurposeHealth, "") && !booth.HasConsent(cs, booth.PurposeTransfer, "") {
+			v = dv
+			break
+		}
+	}
+	if v.ID == "" {
+		t.Fatal("no demo visitor without the health consent")
+	}
+	act(func() { u.showVisitor(u.desk.ev, v.ID, nil) })
+	eventually(t, "the visitor's details", func() bool { return u.visitor != nil && u.visitor.status != nil })
+	vw := u.visitor
+	act(func() {
+		gives := 0
+		for _, o := range test.LaidOutObjects(u.win.Canvas().Overlays().Top()) {
+			if b, ok := o.(*widget.Button); ok && b.Text == lang.L("Give…") {
+				gives++
+			}
+		}
+		if gives < 2 {
+			t.Errorf("%d ways to give a consent in the details, want one per consent not given", gives)
+		}
+		vw.give(booth.PurposeProvision, demo.Orgs[0].ID, "x")
+		if vw.status.Text != lang.L("The hospitals are in Korea: the consent to transfer abroad comes first.") {
+			t.Errorf("sharing without the transfer: %q", vw.status.Text)
+		}
+		vw.give(booth.PurposeHealth, "", consentTitle(booth.PurposeHealth))
+	})
+	tapConfirm(t, u, lang.L("The visitor agrees"))
+	eventually(t, "the consent stored", func() bool {
+		cs, _ := db.Consents(ctx, v.ID)
+		return booth.HasConsent(cs, booth.PurposeHealth, "")
+	})
+	eventually(t, "the details again", func() bool { return u.visitor != vw && u.visitor != nil && u.visitor.status != nil })
 }
