@@ -264,7 +264,7 @@ func (p BadgePrint) IsPaper() bool { return p.Format == "label" || p.Format == "
 
 // BadgeService issues badges and keeps their print log.
 type BadgeService interface {
-	// BadgeCode returns a visitor's signed badge code, issued by this laptop.
+	// BadgeCode returns a visitor's badge code, issued by this laptop.
 	BadgeCode(ctx context.Context, visitorID string) (string, *Visitor, error)
 	// LogPrint records a print; a paper print of a badge printed before is
 	// refused (ECONFLICT) unless reprint is set.
@@ -404,7 +404,7 @@ func (v *Verifier) Verify(code string) (*BadgeContents, error) {
 }
 
 // ParseBadge reads what a scanner typed and returns the canonical spelling of
-// a signed badge code: it drops one terminator and surrounding spaces, and
+// a badge code (badge.go's format): it drops one terminator and surrounding spaces, and
 // undoes the Russian and Kazakh layouts (Unscramble). It checks the shape
 // only; Verify checks the rest.
 func ParseBadge(raw string) (string, error) {

@@ -28,8 +28,8 @@ const (
 const DoubleSendWindow = 2 * time.Second
 
 // MaxRawCode bounds what is stored of a scanned code; longer input is cut.
-// It holds a whole signed badge as a scanner types it on the Kazakh layout,
-// where most digits arrive as two-byte letters.
+// It holds many times a whole badge as a scanner types it on the Kazakh
+// layout, where most digits arrive as two-byte letters.
 const MaxRawCode = 2048
 
 // Scan is one reading of a badge code, whatever came of it. Every scan is

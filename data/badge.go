@@ -107,7 +107,7 @@ func (db *DB) Issuer(ctx context.Context) (*booth.Issuer, error) {
 	return &booth.Issuer{Keys: keys, Key: priv, Cert: cert}, nil
 }
 
-// BadgeCode returns the signed badge code of a visitor, issued by this
+// BadgeCode returns the badge code of a visitor, issued by this
 // laptop: what the QR holds and a scanner types.
 func (db *DB) BadgeCode(ctx context.Context, visitorID string) (string, *booth.Visitor, error) {
 	v, err := db.Visitor(ctx, visitorID)

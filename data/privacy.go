@@ -54,7 +54,7 @@ func (db *DB) AddConsent(ctx context.Context, c *booth.Consent) error {
 // tombstone (id, type, device, times, erased_at) so that merging laptops at
 // HQ never brings the person back; everything personal goes: name, contact
 // details, city, birth year, visitor number and search terms, the text of
-// the badge codes in their scans (a signed badge seals the name), and the
+// the badge codes in their scans (a badge seals the name), and the
 // file names of saved badges. Scans and consent records keep only ids,
 // times and decisions, which the counts need.
 func (db *DB) EraseVisitor(ctx context.Context, visitorID string) error {

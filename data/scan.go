@@ -46,7 +46,7 @@ func (db *DB) Checkin(ctx context.Context, req booth.CheckinRequest) (*booth.Sca
 		at = db.Now()
 	}
 	raw := cleanRaw(req.Raw)
-	// A visitor number (13 digits, looked up here) or a signed badge
+	// A visitor number (13 digits, looked up here) or a badge
 	// (verified, and readable on any laptop of the event).
 	code, perr := booth.ParseCode(req.Raw)
 	number := perr == nil

@@ -25,7 +25,7 @@ type Badge struct {
 	Latin  string // Latin transliteration, shown smaller under the name ("" or equal to Name: not shown twice)
 	Type   string // visitor type, already translated by the caller (e.g. "Пациент / Patient")
 	Event  string // event name, e.g. "Almaty Health Consultation 2026"
-	Code   string // the badge code the QR holds, digits; up to 513 still give a large, easily read QR
+	Code   string // the badge code the QR holds, digits; up to 513 still give a large, easily read QR (badges have at most 130)
 	Number string // optional short human-readable number printed small under the QR ("" = none)
 }
 
