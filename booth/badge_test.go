@@ -142,6 +142,18 @@ func BenchmarkBadgeKeystrokes(b *testing.B) {
 	b.ReportMetric(float64(ns[len(ns)-1]), "max-keys")
 }
 
+// A burst of ids, as a bulk import makes them, never repeats one.
+func TestVisitorIDsOfABurstDiffer(t *testing.T) {
+	seen := make(map[string]bool, 100000)
+	for range 100000 {
+		id := NewVisitorID()
+		if seen[id] {
+			t.Fatalf("%s made twice", id)
+		}
+		seen[id] = true
+	}
+}
+
 func TestVisitorIDShort(t *testing.T) {
 	for range 100 {
 		id := NewVisitorID()

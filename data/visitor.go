@@ -130,7 +130,8 @@ func alreadyRegistered(ctx context.Context, tx *wtx, v *booth.Visitor) (bool, er
 // insertVisitor writes v and its search terms, giving it an id and a badge
 // code when it has none.
 func insertVisitor(ctx context.Context, tx *wtx, db *DB, v *booth.Visitor, ignore bool) error {
-	if v.ID == "" {
+	drawn := v.ID == ""
+	if drawn {
 		v.ID = booth.NewVisitorID()
 	}
 	if v.Created.IsZero() {
@@ -162,6 +163,10 @@ func insertVisitor(ctx context.Context, tx *wtx, db *DB, v *booth.Visitor, ignor
 			by, v.Source, booth.FormatTime(v.Created), booth.FormatTime(v.Updated), v.DeviceID, seq)
 		if uniqueOn(err, "visitor.code") && attempt < 3 {
 			v.Code = "" // a random code collided; draw another
+			continue
+		}
+		if drawn && uniqueOn(err, "visitor.id") && attempt < 3 {
+			v.ID = booth.NewVisitorID() // another laptop's id, by chance
 			continue
 		}
 		break
