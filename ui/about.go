@@ -7,10 +7,16 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"medibooth/booth"
 )
+
+// aboutButton opens About medibooth: an icon beside Lock, for everyone.
+func (u *App) aboutButton() *widget.Button {
+	return widget.NewButtonWithIcon("", theme.InfoIcon(), u.showAbout)
+}
 
 // showAbout says which medibooth this is, on which laptop: what support
 // asks first.

@@ -428,14 +428,15 @@ func (u *App) staffBar() fyne.CanvasObject {
 		})
 		buttons.Add(admin)
 	}
+	buttons.Add(u.aboutButton())
 	lock := widget.NewButtonWithIcon(lang.L("Lock"), theme.LogoutIcon(), u.lock)
 	buttons.Add(lock)
 	// In the middle, the name has the room the buttons leave.
 	return container.NewBorder(nil, nil, nil, buttons, who)
 }
 
-// adminMenu holds what only admins open (staff, visitor import, sync,
-// reports and settings) and, for everyone, which medibooth this is.
+// adminMenu holds what only admins open: staff, visitor import, sync,
+// reports and settings.
 func (u *App) adminMenu() *fyne.Menu {
 	m := fyne.NewMenu("")
 	add := func(a booth.Action, label string, f func()) {
@@ -448,10 +449,6 @@ func (u *App) adminMenu() *fyne.Menu {
 	add(booth.ActSync, lang.L("Sync with HQ"), u.showSync)
 	add(booth.ActReport, lang.L("Reports"), u.showReports)
 	add(booth.ActSettings, lang.L("Settings"), u.showSettings)
-	if len(m.Items) > 0 {
-		m.Items = append(m.Items, fyne.NewMenuItemSeparator())
-	}
-	m.Items = append(m.Items, fyne.NewMenuItem(lang.L("About medibooth"), u.showAbout))
 	return m
 }
 
