@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"log"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -49,8 +50,12 @@ type desk struct {
 
 	uniqueText, scansText, rejectedText *canvas.Text
 
-	recent     []booth.Scan
-	recentList *widget.List
+	recent []booth.Scan
+	// refreshes and waitings number the reloads started; a reload that
+	// finishes after a later one started shows nothing, so an old answer
+	// never covers a newer one.
+	refreshes, waitings atomic.Int64
+	recentList          *widget.List
 
 	search      *shortcutEntry
 	found       []booth.Visitor
@@ -407,12 +412,13 @@ func (d *desk) showError(err error) {
 func (d *desk) refresh() {
 	store := d.app.cfg.Store
 	day := d.ev.LocalDay(d.app.cfg.Now())
+	gen := d.refreshes.Add(1)
 	go func() {
 		ctx := context.Background()
 		counts, err1 := store.DayCounts(ctx, day)
 		recent, err2 := store.RecentScans(ctx, recentScans)
 		d.app.do(func() {
-			if d.stopped() {
+			if d.stopped() || d.refreshes.Load() != gen {
 				return
 			}
 			if err1 != nil || err2 != nil {
@@ -435,10 +441,11 @@ func (d *desk) refresh() {
 // refreshWaiting reloads who is waiting where.
 func (d *desk) refreshWaiting() {
 	store := d.app.cfg.Store
+	gen := d.waitings.Add(1)
 	go func() {
 		counts, err := store.WaitingSummary(context.Background())
 		d.app.do(func() {
-			if d.stopped() {
+			if d.stopped() || d.waitings.Load() != gen {
 				return
 			}
 			if err != nil {
