@@ -93,22 +93,6 @@ func CheckHealth(cs []Consent) error {
 	return nil
 }
 
-// CheckSharing: the consent to provision to a hospital stands only with the
-// consent to transfer abroad, the hospitals being in Korea. Every way in
-// (the desk, the kiosk, the doctor's table, the command line, an import)
-// meets this rule where the records are stored.
-func CheckSharing(cs []Consent) error {
-	if HasConsent(cs, PurposeTransfer, "") {
-		return nil
-	}
-	for _, c := range cs {
-		if c.Purpose == PurposeProvision && HasConsent(cs, PurposeProvision, c.OrgID) {
-			return Errorf(EINVALID, "The hospitals are in Korea: sharing with them needs the consent to transfer abroad.")
-		}
-	}
-	return nil
-}
-
 // CheckProvision: nothing about a visitor goes to a hospital without their
 // consent to provision to that very hospital, and, the hospitals being in
 // Korea, without their consent to the transfer abroad.

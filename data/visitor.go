@@ -41,9 +41,6 @@ func (db *DB) CreateVisitor(ctx context.Context, v *booth.Visitor, consents []bo
 	if err := booth.CheckRegistration(consents); err != nil {
 		return err
 	}
-	if err := booth.CheckSharing(consents); err != nil {
-		return err
-	}
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
