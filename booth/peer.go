@@ -1,14 +1,10 @@
 package booth
 
 import (
-	"bytes"
 	"compress/gzip"
 	"context"
 	"crypto/ed25519"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/base64"
 	"encoding/hex"
@@ -17,7 +13,6 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -91,105 +86,6 @@ type PeerStore interface {
 	Merge(ctx context.Context, path string) (changed int, err error)
 	// Remove removes a delta file.
 	Remove(path string)
-}
-
-// PeerTrust decides which laptops are of our event.
-type PeerTrust struct {
-	Keys    EventKeys
-	Revoked func(keyID string) bool
-}
-
-// PeerIdentity is what a laptop's certificate says of it.
-type PeerIdentity struct {
-	KeyID    string `json:"key_id"`
-	DeviceID string `json:"device_id"`
-	Name     string `json:"name"`
-}
-
-// NewPeerCert makes this laptop's certificate for the booth network from
-// its badge key (is.Key) and the root's certification of it (is.Cert). The
-// certificate names the laptop (device id and name) and is valid for years:
-// laptops' clocks at a fair are not to be trusted, and the root's
-// certification and the revocation list decide, not the dates.
-func NewPeerCert(is *Issuer, deviceID, name string, now time.Time) (tls.Certificate, error) {
-	if len(is.Key) != ed25519.PrivateKeySize {
-		return tls.Certificate{}, Errorf(ECONFLICT, "This laptop has no badge key of its own; join the event again with its set-up file.")
-	}
-	ext, err := asn1.Marshal(is.Cert)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 120))
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:    serial,
-		Subject:         pkix.Name{CommonName: name, SerialNumber: deviceID},
-		NotBefore:       now.Add(-365 * 24 * time.Hour),
-		NotAfter:        now.Add(10 * 365 * 24 * time.Hour),
-		KeyUsage:        x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:     []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
-		ExtraExtensions: []pkix.Extension{{Id: peerCertOID, Value: ext}},
-	}
-	pub := is.Key.Public()
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, pub, is.Key)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: is.Key}, nil
-}
-
-// CheckPeerCert checks a certificate a laptop presented: an Ed25519 key
-// that signed the certificate itself, certified by the root of tr's event
-// (the extension), and not revoked. It returns who the laptop says it is.
-func (tr PeerTrust) CheckPeerCert(der []byte) (PeerIdentity, error) {
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		return PeerIdentity{}, ErrPeerRefused
-	}
-	pub, ok := c.PublicKey.(ed25519.PublicKey)
-	if !ok || c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) != nil {
-		return PeerIdentity{}, ErrPeerRefused
-	}
-	var cert []byte
-	for _, e := range c.Extensions {
-		if e.Id.Equal(peerCertOID) {
-			if rest, err := asn1.Unmarshal(e.Value, &cert); err != nil || len(rest) > 0 {
-				return PeerIdentity{}, ErrPeerRefused
-			}
-		}
-	}
-	if !tr.Keys.Valid() || !CheckCert(tr.Keys, pub, cert) {
-		return PeerIdentity{}, ErrPeerRefused
-	}
-	id := PeerIdentity{KeyID: KeyID(pub), DeviceID: c.Subject.SerialNumber, Name: c.Subject.CommonName}
-	if tr.Revoked == nil || tr.Revoked(id.KeyID) {
-		return PeerIdentity{}, ErrPeerRefused
-	}
-	return id, nil
-}
-
-// PeerTLS is the TLS configuration of both ends of a link: TLS 1.3 only,
-// our certificate, and the other side's checked by CheckPeerCert (the
-// client asks no server name and trusts no authority: the event's root
-// decides).
-func PeerTLS(own tls.Certificate, tr PeerTrust) *tls.Config {
-	verify := func(raw [][]byte, _ [][]*x509.Certificate) error {
-		if len(raw) != 1 {
-			return ErrPeerRefused
-		}
-		_, err := tr.CheckPeerCert(raw[0])
-		return err
-	}
-	return &tls.Config{
-		MinVersion:            tls.VersionTLS13,
-		Certificates:          []tls.Certificate{own},
-		ClientAuth:            tls.RequireAnyClientCert,
-		InsecureSkipVerify:    true, // no authority: VerifyPeerCertificate checks the event's root
-		VerifyPeerCertificate: verify,
-		NextProtos:            []string{"http/1.1"},
-	}
 }
 
 // PeerResult is one exchange with another laptop.
@@ -485,190 +381,6 @@ func (c *countReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	return n, err
-}
-
-// PeerClient exchanges with other laptops.
-type PeerClient struct {
-	Store    PeerStore
-	Trust    PeerTrust
-	TLS      *tls.Config
-	DeviceID string
-	// Port is where this laptop serves the others (0: it does not).
-	Port int
-	// Self is this laptop's key id: an address that leads back to it is
-	// not exchanged with (ErrPeerSelf).
-	Self string
-	// FullEvery is how often an exchange with a laptop makes its deltas
-	// even when the vectors say neither side has anything new (a minute
-	// when zero). Between, such an exchange costs two vectors, not two
-	// snapshots; the full ones carry what vectors do not tell: the records
-	// HQ packaged (see data.ExportDelta), a laptop renamed.
-	FullEvery time.Duration
-
-	mu       sync.Mutex
-	lastFull map[string]time.Time // by address
-	// Timeout bounds one exchange (two minutes when zero).
-	Timeout time.Duration
-}
-
-func (c *PeerClient) client(peer *PeerIdentity) *http.Client {
-	cfg := c.TLS.Clone()
-	verify := cfg.VerifyPeerCertificate
-	cfg.VerifyPeerCertificate = func(raw [][]byte, chains [][]*x509.Certificate) error {
-		if err := verify(raw, chains); err != nil {
-			return err
-		}
-		*peer, _ = c.Trust.CheckPeerCert(raw[0])
-		if c.Self != "" && peer.KeyID == c.Self {
-			return ErrPeerSelf
-		}
-		return nil
-	}
-	timeout := c.Timeout
-	if timeout == 0 {
-		timeout = 2 * time.Minute
-	}
-	dialer := &net.Dialer{Timeout: 10 * time.Second}
-	tr := &http.Transport{TLSClientConfig: cfg, DialContext: dialer.DialContext, Proxy: nil, ForceAttemptHTTP2: false,
-		TLSHandshakeTimeout: 10 * time.Second, ResponseHeaderTimeout: timeout, DisableKeepAlives: true}
-	return &http.Client{Transport: tr, Timeout: timeout}
-}
-
-// Exchange runs one exchange with the laptop at addr (host:port): pull
-// what it has that we lack, then push what we have that it lacks.
-func (c *PeerClient) Exchange(ctx context.Context, addr string) (res PeerResult, err error) {
-	start := time.Now()
-	res = PeerResult{Addr: addr, At: start.UTC()}
-	defer func() { res.Took = time.Since(start).Round(time.Millisecond).String() }()
-	hc := c.client(&res.Peer)
-	base := "https://" + addr + "/booth/v1/"
-	ours, err := c.Store.PeerState(ctx)
-	if err != nil {
-		return res, err
-	}
-	full := c.fullDue(addr)
-	body, _ := json.Marshal(peerVector{DeviceID: c.DeviceID, Vector: ours, Port: c.Port, Full: full})
-	theirs, err := c.pull(ctx, hc, base, body, &res)
-	if err != nil {
-		return res, err
-	}
-	res.Vector = theirs
-	if full || !covers(theirs, ours) {
-		err = c.push(ctx, hc, base, theirs, &res)
-	}
-	if err == nil && full {
-		c.mu.Lock()
-		c.lastFull[addr] = time.Now()
-		c.mu.Unlock()
-	}
-	return res, err
-}
-
-// fullDue reports whether the exchange with addr is to be a full one.
-func (c *PeerClient) fullDue(addr string) bool {
-	every := c.FullEvery
-	if every == 0 {
-		every = time.Minute
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.lastFull == nil {
-		c.lastFull = map[string]time.Time{}
-	}
-	last, ok := c.lastFull[addr]
-	return !ok || time.Since(last) >= every
-}
-
-func (c *PeerClient) pull(ctx context.Context, hc *http.Client, base string, body []byte, res *PeerResult) (map[string]int64, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"pull", bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := hc.Do(req)
-	if err != nil {
-		return nil, peerDialErr(err)
-	}
-	defer resp.Body.Close()
-	if err := peerStatus(resp); err != nil {
-		return nil, err
-	}
-	var theirs map[string]int64
-	vec, err := base64.RawURLEncoding.DecodeString(resp.Header.Get(peerVectorHeader))
-	if err != nil || len(vec) > peerMaxVector || json.Unmarshal(vec, &theirs) != nil || theirs == nil {
-		return nil, ErrPeerProtocol
-	}
-	if resp.StatusCode == http.StatusNoContent {
-		return theirs, nil // nothing new there
-	}
-	res.Received, _ = strconv.Atoi(resp.Header.Get(peerRowsHeader))
-	changed, n, err := receiveDelta(ctx, c.Store, resp.Body)
-	res.Changed, res.Bytes = changed, res.Bytes+n
-	return theirs, err
-}
-
-func (c *PeerClient) push(ctx context.Context, hc *http.Client, base string, theirs map[string]int64, res *PeerResult) error {
-	path, rows, err := c.Store.Delta(ctx, theirs)
-	if err != nil {
-		return err
-	}
-	defer c.Store.Remove(path)
-	body, err := deltaBody(path)
-	if err != nil {
-		return err
-	}
-	sent := &countReader{r: body}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"push", sent)
-	if err != nil {
-		body.Close()
-		return err
-	}
-	req.Header.Set("Content-Type", peerDeltaType)
-	req.Header.Set(peerRowsHeader, strconv.Itoa(rows))
-	resp, err := hc.Do(req)
-	body.Close()
-	if err != nil {
-		return peerDialErr(err)
-	}
-	defer resp.Body.Close()
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
-	if err := peerStatus(resp); err != nil {
-		return err
-	}
-	res.Sent, res.Bytes = rows, res.Bytes+sent.n
-	return nil
-}
-
-// peerStatus turns a refusal of the other laptop into an error.
-func peerStatus(resp *http.Response) error {
-	switch resp.StatusCode {
-	case http.StatusOK, http.StatusNoContent:
-		return nil
-	case http.StatusForbidden:
-		return ErrPeerRefused
-	case http.StatusRequestEntityTooLarge, http.StatusInsufficientStorage:
-		return ErrPeerTooLarge
-	case http.StatusServiceUnavailable:
-		return ErrPeerBusy
-	}
-	return fmt.Errorf("%w: the other laptop answered %s", ErrPeerProtocol, resp.Status)
-}
-
-// peerDialErr tells a handshake the other side refused (or we refused)
-// from a network failure.
-func peerDialErr(err error) error {
-	for _, known := range []error{ErrPeerRefused, ErrPeerSelf} {
-		if errors.Is(err, known) {
-			return known
-		}
-	}
-	// The other side's refusal arrives as a TLS alert, which crypto/tls
-	// does not export as a type.
-	var alert tls.AlertError
-	if errors.As(err, &alert) || strings.Contains(err.Error(), "remote error: tls: ") {
-		return fmt.Errorf("%w (%v)", ErrPeerRefused, err)
-	}
-	return err
 }
 
 // EventTag is what a laptop advertises of its event on the local network:
