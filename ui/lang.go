@@ -101,67 +101,46 @@ func knownLanguage(code string) bool {
 	return false
 }
 
-// dateTimeLayouts write a date and time as each language reads it: Korean
-// year-month-day, Russian and Kazakh day.month.year, English day month year.
-// The year is always there, so 05.12 is never read as 12 May.
-var dateTimeLayouts = map[string]string{
-	"ko": "2006-01-02 15:04",
-	"ru": "02.01.2006 15:04",
-	"kk": "02.01.2006 15:04",
-	"en": "2 Jan 2006 15:04",
+// dateLayouts write a date as each language reads it: Korean
+// year-month-day, Russian and Kazakh day.month.year, English day month
+// year. The year is always there, so 05.12 is never read as 12 May; only
+// chart labels (short) leave it out.
+type dateLayouts struct{ withTime, day, short string }
+
+var dateLayoutsOf = map[string]dateLayouts{
+	"ko": {"2006-01-02 15:04", "2006-01-02", "1. 2."},
+	"ru": {"02.01.2006 15:04", "02.01.2006", "02.01"},
+	"kk": {"02.01.2006 15:04", "02.01.2006", "02.01"},
+	"en": {"2 Jan 2006 15:04", "2 Jan 2006", "2 Jan"},
+}
+
+// layouts returns the current language's date layouts.
+func layouts() dateLayouts {
+	if l, ok := dateLayoutsOf[CurrentLanguage()]; ok {
+		return l
+	}
+	return dateLayoutsOf["en"]
 }
 
 // dateTime writes t (already in the event's time zone) in the current
 // language's way.
-func dateTime(t time.Time) string {
-	layout, ok := dateTimeLayouts[CurrentLanguage()]
-	if !ok {
-		layout = dateTimeLayouts["en"]
-	}
-	return t.Format(layout)
-}
-
-// dateLayouts write a date as each language reads it, like dateTimeLayouts.
-var dateLayouts = map[string]string{
-	"ko": "2006-01-02",
-	"ru": "02.01.2006",
-	"kk": "02.01.2006",
-	"en": "2 Jan 2006",
-}
+func dateTime(t time.Time) string { return t.Format(layouts().withTime) }
 
 // dateOnly writes the day of t (already in the event's time zone) in the
 // current language's way.
-func dateOnly(t time.Time) string {
-	layout, ok := dateLayouts[CurrentLanguage()]
-	if !ok {
-		layout = dateLayouts["en"]
-	}
-	return t.Format(layout)
-}
-
-// shortDayLayouts write a day without its year, for chart labels.
-var shortDayLayouts = map[string]string{
-	"ko": "1. 2.",
-	"ru": "02.01",
-	"kk": "02.01",
-	"en": "2 Jan",
-}
+func dateOnly(t time.Time) string { return t.Format(layouts().day) }
 
 // dayText writes a stored day (YYYY-MM-DD) in the current language's way,
 // without its year when short; a day that does not parse is shown as stored.
 func dayText(day string, short bool) string {
 	t, err := time.Parse(time.DateOnly, day)
-	if err != nil {
+	switch {
+	case err != nil:
 		return day
+	case short:
+		return t.Format(layouts().short)
 	}
-	if !short {
-		return dateOnly(t)
-	}
-	layout, ok := shortDayLayouts[CurrentLanguage()]
-	if !ok {
-		layout = shortDayLayouts["en"]
-	}
-	return t.Format(layout)
+	return dateOnly(t)
 }
 
 // eventDates writes an event's first and last day in the current language's
