@@ -68,15 +68,22 @@ test-window: deps-window
 # fuzz runs every fuzz target (badge codes, visitor numbers, packages,
 # bundles, notes, CSV and XLSX, signed HTTP requests, QR images, scanner
 # input, search) for FUZZTIME each: a bounded part in make test, longer in
-# make soak.
+# make soak. A failing input is saved under testdata/fuzz and fails the run;
+# a fuzzing engine that stops without one (a worker lost on a busy machine)
+# is shown and run once more.
 FUZZTIME ?= 4s
 FUZZ_PKGS := ./booth ./booth/sheet ./booth/qr ./booth/camera
 fuzz: deps
 	@for pkg in $(FUZZ_PKGS); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 	    echo "fuzz $$pkg $$f for $(FUZZTIME)"; \
-	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg >/dev/null || \
-	      { $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; exit 1; }; \
+	    out=$$(mktemp); \
+	    if ! $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg >$$out 2>&1; then \
+	      cat $$out; rm -f $$out; \
+	      if git status --porcelain -- $$pkg/testdata/fuzz | grep -q .; then exit 1; fi; \
+	      echo "fuzz $$f stopped without saving a failing input; running it once more"; \
+	      $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	    fi; rm -f $$out; \
 	  done; \
 	done
 
