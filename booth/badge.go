@@ -24,8 +24,29 @@ import (
 // survive a keyboard-wedge scanner on the Russian or Kazakh layout, and be
 // short: a scanner types about 100 digits a second, a cheap one 30, and a
 // short code makes a small QR that a webcam reads from further away. A code
-// is at most 130 digits (a QR of version 4 at error correction M); a
-// visitor with a name of 17 letters gets about 90.
+// is at most 130 digits (a QR of version 4 at error correction M). Over
+// names of 1–25 letters in Cyrillic, Kazakh, Hangul and Latin
+// (BenchmarkBadgeKeystrokes) a badge takes 52, 86 and 130 digits (min,
+// median, max) when it carries no consents, and 65, 99 and 130 when it
+// carries health, transfer and sharing with one of 11 hospitals: the name is
+// cut sooner, at a word, to keep to 130.
+//
+// Consents. Where laptops share no network, a doctor's laptop that never saw
+// the registration learns the visitor's consents from the badge: to health
+// information, to transfer abroad, and to provision to each of the event's
+// hospitals, as the printing laptop held them (BadgeConsents). Only consents
+// given travel, so a badge never withdraws anything. They carry one stated
+// time, the earliest of the decisions carried, cut to the minute: never later
+// than a decision it copies, so a decision recorded after it anywhere (a
+// withdrawal at the desk after printing) wins by the latest-decision rule,
+// at HQ as on the laptop. The time counts minutes from a fixed epoch rather
+// than from the visitor id's own time: demo ids carry no time, consents
+// given at pre-registration precede the id, and the time must not move. The
+// hospitals are a bit each in the order every laptop of the event knows
+// from the event package (data's eventHospitals: the hospitals set up where
+// the event was created, oldest first); a hospital added later comes after
+// the others, so a laptop with an older package reads the bits it knows the
+// same way and leaves the rest, and a hospital past the 56th is not carried.
 //
 // Keys. The event has a root Ed25519 key and a 32-byte seal key that every
 // laptop holds. Every laptop has its own Ed25519 key, certified by the root
@@ -44,6 +65,8 @@ import (
 //     MAC, checked online at a desk one scan at a time), nor change one.
 //   - A badge of another event is refused as such: its 20-bit event tag
 //     differs (one event in a million shares ours; its badges read as forged).
+//   - The consents are sealed and under the MAC with the rest: a changed
+//     consent is a forged badge.
 //   - A lost or stolen laptop is cut off by revoking its key: every badge
 //     bearing its laptop tag is refused on the laptops that know of the
 //     revocation. Two laptops of an event share a tag with a chance of about
@@ -55,8 +78,9 @@ import (
 // every badge's name. Such a badge admits its bearer to the fair, as
 // registering at the desk would; it opens no health note (those are sealed to
 // each hospital's key) and cannot enter a bundle, which the laptop's own
-// Ed25519 key signs. After a theft the event can be packaged with a new seal
-// key and badges printed again.
+// Ed25519 key signs. It can state consents that a scan then records, as
+// that laptop could record them itself. After a theft the event can be
+// packaged with a new seal key and badges printed again.
 //
 // Format 3, as bytes (format 1 is the unsigned 13-digit visitor number of
 // code.go; format 2, signed and 470–513 digits long, is no longer read):
@@ -67,8 +91,15 @@ import (
 //	5   6  MAC: HMAC-SHA-256(laptop's badge key, bytes 0–4 ‖ plaintext), cut;
 //	       it is also the IV of the seal
 //	11  n  sealed: AES-256-CTR(seal key, MAC) of the plaintext:
-//	         info (1: type, id length, name encoding, cut) ‖
-//	         visitor id (8 for ids of NewVisitorID, else 16) ‖ name
+//	         info (1: type, id length, name encoding, cut, consents) ‖
+//	         visitor id (8 for ids of NewVisitorID, else 16) ‖
+//	         consents, when the info byte says so (badgeconsent.go: the
+//	         purposes, 7 bits a byte; the stated time, 3 bytes) ‖ name
+//
+// Badges printed before the consent part existed have the info byte's top
+// bit zero and still verify; a laptop of that earlier version refuses a
+// badge with consents as malformed, so every laptop of an event runs the
+// same version.
 //
 // The bytes are written as decimal digits, 17 digits per 7 bytes, because
 // digits are what every layout maps back most simply (Unscramble) and QR
@@ -199,10 +230,22 @@ type BadgeContents struct {
 	Name      string // as written; cut at a word when too long for the badge
 	Truncated bool   // Name was cut
 	Laptop    string // the issuing laptop's tag (LaptopTag of its key id)
+	// Consents are the consents the visitor held when the badge was
+	// printed; nil when it carries none (or was printed before badges
+	// carried them).
+	Consents *BadgeConsents
 }
 
-// Issue returns the badge code of a visitor, in its canonical spelling.
+// Issue returns the badge code of a visitor that carries no consents, in its
+// canonical spelling.
 func (is *Issuer) Issue(visitorID string, t VisitorType, name string) (string, error) {
+	return is.IssueWith(visitorID, t, name, nil)
+}
+
+// IssueWith returns the badge code of a visitor carrying the consents cs
+// (BadgeConsentsOf), in its canonical spelling; the name is cut to leave
+// them room.
+func (is *Issuer) IssueWith(visitorID string, t VisitorType, name string, cs *BadgeConsents) (string, error) {
 	u, err := uuid.Parse(visitorID)
 	if err != nil {
 		return "", Errorf(EINVALID, "The visitor id %q is not an id medibooth made.", visitorID)
@@ -221,7 +264,12 @@ func (is *Issuer) Issue(visitorID string, t VisitorType, name string) (string, e
 	} else {
 		info |= infoLongID
 	}
-	enc, mode, cut := encodeBadgeName(name, maxBadgeLen-headerLen-len(id)-1)
+	var part []byte
+	if cs = cs.canonical(); cs != nil {
+		part = cs.encode()
+		info |= infoConsents
+	}
+	enc, mode, cut := encodeBadgeName(name, maxBadgeLen-headerLen-len(id)-1-len(part))
 	info |= mode << infoNameShift
 	if cut {
 		info |= infoCut
@@ -229,6 +277,7 @@ func (is *Issuer) Issue(visitorID string, t VisitorType, name string) (string, e
 	plain := make([]byte, 0, maxBadgeLen-headerLen)
 	plain = append(plain, info)
 	plain = append(plain, id...)
+	plain = append(plain, part...)
 	plain = append(plain, enc...)
 
 	head := is.Keys.badgeHead()
@@ -273,15 +322,17 @@ type BadgeService interface {
 
 // Info byte of the sealed plaintext: the low three bits index VisitorTypes,
 // the next two say how the name is written (nameCompact, nameBMP, nameUTF8),
-// then whether it was cut and whether the id is the long kind; the top bit
-// must be zero.
+// then whether it was cut, whether the id is the long kind, and whether a
+// consent part follows the id (badges printed before it existed have the
+// top bit zero).
 const (
 	infoTypeMask  = 0x07
 	infoNameShift = 3
 	infoNameMask  = 0x18
 	infoCut       = 0x20
 	infoLongID    = 0x40
-	infoKnown     = infoTypeMask | infoNameMask | infoCut | infoLongID
+	infoConsents  = 0x80
+	infoKnown     = infoTypeMask | infoNameMask | infoCut | infoLongID | infoConsents
 )
 
 func typeIndex(t VisitorType) int {
@@ -386,7 +437,16 @@ func (v *Verifier) Verify(code string) (*BadgeContents, error) {
 	if info&^infoKnown != 0 || int(info&infoTypeMask) >= len(VisitorTypes) || len(plain) < 1+idLen {
 		return nil, badgeErr(ReasonMalformed)
 	}
-	name, ok := decodeBadgeName(plain[1+idLen:], (info&infoNameMask)>>infoNameShift)
+	rest := plain[1+idLen:]
+	var consents *BadgeConsents
+	if info&infoConsents != 0 {
+		cs, n, ok := decodeBadgeConsents(rest)
+		if !ok {
+			return nil, badgeErr(ReasonMalformed)
+		}
+		consents, rest = cs, rest[n:]
+	}
+	name, ok := decodeBadgeName(rest, (info&infoNameMask)>>infoNameShift)
 	if !ok {
 		return nil, badgeErr(ReasonMalformed)
 	}
@@ -398,7 +458,7 @@ func (v *Verifier) Verify(code string) (*BadgeContents, error) {
 		id = u.String()
 	}
 	return &BadgeContents{VisitorID: id, Type: VisitorTypes[info&infoTypeMask], Name: name,
-		Truncated: info&infoCut != 0, Laptop: laptop}, nil
+		Truncated: info&infoCut != 0, Laptop: laptop, Consents: consents}, nil
 }
 
 // ParseBadge reads what a scanner typed and returns the canonical spelling of

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	qrcode "github.com/skip2/go-qrcode"
@@ -108,14 +109,25 @@ func TestBadgeQRVersion(t *testing.T) {
 
 // badgeLengths are the keystrokes of badges for names of 1–25 letters in
 // Cyrillic, Kazakh, Hangul and Latin, sorted.
-func badgeLengths(t testing.TB) []int {
+func badgeLengths(t testing.TB) []int { return badgeLengthsWith(t, nil) }
+
+// typicalConsents are what most patients' badges carry: health, transfer,
+// and sharing with one hospital, the last of the 11 of a joint booth.
+var typicalConsents = &BadgeConsents{Health: true, Transfer: true, Share: 1 << 10, At: time.Date(2026, 9, 17, 10, 30, 0, 0, time.UTC)}
+
+// badgeLengthsWith is badgeLengths of badges carrying cs.
+func badgeLengthsWith(t testing.TB, cs *BadgeConsents) []int {
 	ev := newTestEvent(t)
 	scripts := []string{"Айгерим Байжанова Нурлановна", "Әйгерім Қалиқызы Өмірбекұлы", "김민준박서연이지훈최수아정우진", "Aigerim Nurlanovna Baizhan"}
 	var ns []int
 	for _, sc := range scripts {
 		r := []rune(strings.ReplaceAll(sc, " ", ""))
 		for n := 1; n <= 25; n++ {
-			ns = append(ns, len(ev.issue(t, NewVisitorID(), TypePatient, string(r[:n]))))
+			code, err := ev.issuer.IssueWith(NewVisitorID(), TypePatient, string(r[:n]), cs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ns = append(ns, len(code))
 		}
 	}
 	slices.Sort(ns)
@@ -131,15 +143,20 @@ func TestBadgeKeystrokes(t *testing.T) {
 }
 
 // BenchmarkBadgeKeystrokes prints the keystrokes per badge (min, median,
-// max) over names of 1–25 letters in four scripts.
+// max) over names of 1–25 letters in four scripts: of badges carrying no
+// consents, and of badges carrying typicalConsents.
 func BenchmarkBadgeKeystrokes(b *testing.B) {
-	var ns []int
+	var ns, with []int
 	for b.Loop() {
 		ns = badgeLengths(b)
+		with = badgeLengthsWith(b, typicalConsents)
 	}
 	b.ReportMetric(float64(ns[0]), "min-keys")
 	b.ReportMetric(float64(ns[len(ns)/2]), "median-keys")
 	b.ReportMetric(float64(ns[len(ns)-1]), "max-keys")
+	b.ReportMetric(float64(with[0]), "consents-min-keys")
+	b.ReportMetric(float64(with[len(with)/2]), "consents-median-keys")
+	b.ReportMetric(float64(with[len(with)-1]), "consents-max-keys")
 }
 
 // A burst of ids, as a bulk import makes them, never repeats one.
@@ -428,11 +445,17 @@ func TestIssueRefuses(t *testing.T) {
 func FuzzParseBadge(f *testing.F) {
 	ev := newTestEvent(f)
 	v := &Verifier{Keys: ev.keys}
-	for _, tc := range badgeNames {
+	for i, tc := range badgeNames {
 		code := ev.issue(f, NewID(), tc.name, tc.written)
 		f.Add(code)
 		f.Add(Layouts[3].Type(code) + "\r\n")
 		f.Add(code[:len(code)-17])
+		cs := &BadgeConsents{Health: i%2 == 0, Transfer: true, Share: uint64(i) << i, At: typicalConsents.At}
+		with, err := ev.issuer.IssueWith(NewVisitorID(), tc.name, tc.written, cs)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(with)
 	}
 	f.Add("")
 	f.Add("1234567890128")
@@ -450,7 +473,7 @@ func FuzzParseBadge(f *testing.F) {
 		}
 		// Only a code this event issued verifies; its spelling is the one
 		// Issue writes.
-		again, err := ev.issuer.Issue(got.VisitorID, got.Type, got.Name)
+		again, err := ev.issuer.IssueWith(got.VisitorID, got.Type, got.Name, got.Consents)
 		if err == nil && !got.Truncated && again != c {
 			t.Fatalf("two spellings of one badge: %q and %q", c, again)
 		}

@@ -56,9 +56,9 @@ type Consent struct {
 	StaffID     string    `json:"staff_id,omitempty"`
 }
 
-// HasConsent reports whether the latest decision for purpose (and org, for
-// provision) among cs grants it.
-func HasConsent(cs []Consent, purpose Purpose, orgID string) bool {
+// LatestConsent returns the latest decision about purpose (and org, for
+// provision) among cs: by time, then by id. nil when there is none.
+func LatestConsent(cs []Consent, purpose Purpose, orgID string) *Consent {
 	var last *Consent
 	for i := range cs {
 		c := &cs[i]
@@ -69,6 +69,13 @@ func HasConsent(cs []Consent, purpose Purpose, orgID string) bool {
 			last = c
 		}
 	}
+	return last
+}
+
+// HasConsent reports whether the latest decision for purpose (and org, for
+// provision) among cs grants it.
+func HasConsent(cs []Consent, purpose Purpose, orgID string) bool {
+	last := LatestConsent(cs, purpose, orgID)
 	return last != nil && last.Granted
 }
 
