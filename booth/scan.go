@@ -53,6 +53,10 @@ type Scan struct {
 	DeviceName  string      `json:"device_name,omitempty"`
 	// First is the admitting scan of the same day, for duplicates.
 	First *Scan `json:"first,omitempty"`
+	// BadgeConsents are the consent records this scan copied from the
+	// badge (see BadgeConsents), for a visitor this laptop held no such
+	// decisions of.
+	BadgeConsents []Consent `json:"badge_consents,omitempty"`
 }
 
 // CheckinFacts is what the store knows when a code arrives; Decide turns it

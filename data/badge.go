@@ -108,7 +108,8 @@ func (db *DB) Issuer(ctx context.Context) (*booth.Issuer, error) {
 }
 
 // BadgeCode returns the badge code of a visitor, issued by this
-// laptop: what the QR holds and a scanner types.
+// laptop: what the QR holds and a scanner types. It carries the consents the
+// visitor holds here now (booth.BadgeConsentsOf).
 func (db *DB) BadgeCode(ctx context.Context, visitorID string) (string, *booth.Visitor, error) {
 	v, err := db.Visitor(ctx, visitorID)
 	if err != nil {
@@ -120,8 +121,65 @@ func (db *DB) BadgeCode(ctx context.Context, visitorID string) (string, *booth.V
 	if err != nil {
 		return "", nil, err
 	}
-	code, err := is.Issue(v.ID, v.Type, v.Name)
+	cs, err := db.Consents(ctx, v.ID)
+	if err != nil {
+		return "", nil, err
+	}
+	hospitals, err := eventHospitals(ctx, db.r)
+	if err != nil {
+		return "", nil, err
+	}
+	code, err := is.IssueWith(v.ID, v.Type, v.Name, booth.BadgeConsentsOf(cs, hospitals))
 	return code, v, err
+}
+
+// eventHospitals returns the ids of the event's hospitals in the order a
+// badge's hospital bits follow: those set up where the event was created,
+// which every laptop receives in the event package, oldest first. A hospital
+// added on one laptop alone is not among them, so no laptop reads a bit as
+// another hospital than the one it was printed for; one added later where
+// the event was created comes after the others.
+func eventHospitals(ctx context.Context, q querier) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT o.id FROM org o JOIN event e ON e.device_id = o.device_id
+		WHERE o.kind = 'hospital' ORDER BY o.created_at, o.id`)
+	return collect(rows, err, func(rows *sql.Rows) (string, error) {
+		var id string
+		err := rows.Scan(&id)
+		return id, err
+	})
+}
+
+// storeBadgeConsents records, as consent records of visitor v, the consents
+// a scanned badge carries, unless this laptop holds a decision of the same
+// purpose (and hospital) at or after the badge's stated time: scanning a
+// badge again adds nothing, and neither does the scan of a badge on the
+// laptop that printed it. The records say "badge" as their text version;
+// this laptop, its signed-in staff member and the time of the scan are who
+// recorded them.
+func storeBadgeConsents(ctx context.Context, tx *wtx, db *DB, v *booth.Visitor, cs *booth.BadgeConsents) ([]booth.Consent, error) {
+	if cs == nil || v == nil || v.Erased {
+		return nil, nil
+	}
+	hospitals, err := eventHospitals(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	var stored []booth.Consent
+	for _, c := range cs.Records(v.ID, hospitals) {
+		var held int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM consent WHERE visitor_id = ? AND purpose = ? AND coalesce(org_id, '') = ?
+			AND at >= ?`, v.ID, c.Purpose, c.OrgID, booth.FormatTime(c.At)).Scan(&held); err != nil {
+			return nil, err
+		} else if held > 0 {
+			continue
+		}
+		c.Lang = v.Lang
+		if err := insertConsent(ctx, tx, db, &c, false); err != nil {
+			return nil, err
+		}
+		stored = append(stored, c)
+	}
+	return stored, nil
 }
 
 // verifier returns the badge verifier of a check-in transaction: revoked

@@ -112,6 +112,11 @@ func (db *DB) Checkin(ctx context.Context, req booth.CheckinRequest) (*booth.Sca
 		if facts.Visitor, err = badgeVisitor(ctx, tx, db, tx.StmtContext(ctx, st.visitorByID), c, at); err != nil {
 			return nil, err
 		}
+		// What the badge says the visitor consented to, so that a laptop
+		// that never saw the registration can record a consultation.
+		if s.BadgeConsents, err = storeBadgeConsents(ctx, tx, db, facts.Visitor, c.Consents); err != nil {
+			return nil, err
+		}
 	}
 	if v := facts.Visitor; v != nil {
 		s.VisitorID, s.VisitorName, s.VisitorType = v.ID, v.Name, v.Type
