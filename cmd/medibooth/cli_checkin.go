@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"medibooth/booth"
+	"medibooth/data"
 )
 
 // checkinResult is what `checkin --json` prints.
@@ -22,6 +23,9 @@ type checkinResult struct {
 	ScanID    string         `json:"scan_id"`
 	FirstAt   *time.Time     `json:"first_at,omitempty"`
 	FirstOn   string         `json:"first_device,omitempty"`
+	// FromBadge names the consents this laptop recorded from the badge
+	// (health, transfer, "provision: HOSPITAL").
+	FromBadge []string `json:"consents_from_badge,omitempty"`
 }
 
 func (m *Main) runCheckin(ctx context.Context, args []string) error {
@@ -56,7 +60,13 @@ func (m *Main) runCheckin(ctx context.Context, args []string) error {
 		return err
 	}
 	res := describeScan(ev, s)
+	if res.FromBadge, err = badgeConsentNames(ctx, db, s.BadgeConsents); err != nil {
+		return err
+	}
 	text := fmt.Sprintf("%s: %s\n", strings.ToUpper(string(s.Decision)), res.Message)
+	if len(res.FromBadge) > 0 {
+		text += fmt.Sprintf("Consents recorded from the badge: %s.\n", strings.Join(res.FromBadge, ", "))
+	}
 	if err := m.print(c, res, text); err != nil {
 		return err
 	}
@@ -83,4 +93,28 @@ func describeScan(ev *booth.Event, s *booth.Scan) checkinResult {
 		res.Message = booth.ReasonText(s.Reason)
 	}
 	return res
+}
+
+// badgeConsentNames names the consents a scan recorded from the badge:
+// health, transfer, and "provision: HOSPITAL" for each hospital.
+func badgeConsentNames(ctx context.Context, db *data.DB, cs []booth.Consent) ([]string, error) {
+	if len(cs) == 0 {
+		return nil, nil
+	}
+	orgs, err := db.Orgs(ctx, booth.OrgHospital)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, o := range orgs {
+		names[o.ID] = o.Name
+	}
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = string(c.Purpose)
+		if c.Purpose == booth.PurposeProvision {
+			out[i] += ": " + names[c.OrgID]
+		}
+	}
+	return out, nil
 }

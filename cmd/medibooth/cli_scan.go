@@ -65,6 +65,9 @@ func (m *Main) runScan(ctx context.Context, args []string) error {
 				return err
 			}
 			r := describeScan(ev, s)
+			if r.FromBadge, err = badgeConsentNames(ctx, db, s.BadgeConsents); err != nil {
+				return err
+			}
 			out.Results = append(out.Results, scanResult{File: path, checkinResult: r})
 			fmt.Fprintf(&text, "%s: %s: %s\n", path, strings.ToUpper(string(s.Decision)), r.Message)
 			switch s.Decision {
