@@ -102,6 +102,38 @@ type PeerResult struct {
 	Vector map[string]int64 `json:"vector,omitempty"`
 }
 
+// PeerSeen is the last exchange with another laptop.
+type PeerSeen struct {
+	PeerIdentity
+	Addr     string    `json:"addr"`
+	At       time.Time `json:"at"`
+	Received int       `json:"received"`
+	Changed  int       `json:"changed"`
+	Sent     int       `json:"sent"`
+	Error    string    `json:"error,omitempty"`
+	// LastOK is the last exchange that completed.
+	LastOK *time.Time `json:"last_ok,omitempty"`
+	// Vector is the laptop's version vector at the last exchange, and
+	// Waiting how many rows here it did not hold then (changes waiting
+	// to go; rows of the records HQ packaged, which always go, left out).
+	Vector  map[string]int64 `json:"vector,omitempty"`
+	Waiting int              `json:"waiting"`
+}
+
+// PeerAddr reads a laptop's address as typed: HOST:PORT, or a host alone
+// for the booth network's port. It returns HOST:PORT.
+func PeerAddr(typed string) (string, error) {
+	typed = strings.TrimSpace(typed)
+	if _, _, err := net.SplitHostPort(typed); err != nil && typed != "" && !strings.Contains(typed, ":") {
+		typed = net.JoinHostPort(typed, strconv.Itoa(PeerPort))
+	}
+	host, port, err := net.SplitHostPort(typed)
+	if p, perr := strconv.Atoi(port); err != nil || host == "" || strings.ContainsAny(host, " /") || perr != nil || p < 1 || p > 65535 {
+		return "", Errorf(EINVALID, "%q is not a laptop's address; give HOST:PORT, such as 192.168.8.12:%d.", typed, PeerPort)
+	}
+	return typed, nil
+}
+
 // peerVector is the body of a pull.
 type peerVector struct {
 	DeviceID string           `json:"device_id"`

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"sort"
 	"strings"
-	"time"
 
 	"medibooth/booth"
 )
@@ -65,28 +64,19 @@ const (
 	peerSeenKey = "peer_seen:"
 )
 
-// PeerSeen is the last exchange with another laptop.
-type PeerSeen struct {
-	booth.PeerIdentity
-	Addr     string    `json:"addr"`
-	At       time.Time `json:"at"`
-	Received int       `json:"received"`
-	Changed  int       `json:"changed"`
-	Sent     int       `json:"sent"`
-	Error    string    `json:"error,omitempty"`
-	// LastOK is the last exchange that completed.
-	LastOK *time.Time `json:"last_ok,omitempty"`
-	// Vector is the laptop's version vector at the last exchange, and
-	// Waiting how many rows here it did not hold then (changes waiting
-	// to go; rows of the records HQ packaged, which always go, left out).
-	Vector  map[string]int64 `json:"vector,omitempty"`
-	Waiting int              `json:"waiting"`
-}
+// PeerSeen is booth.PeerSeen.
+type PeerSeen = booth.PeerSeen
 
 // AddPeerAddr keeps an address (host:port) to exchange with when multicast
 // finds nobody.
 func (db *DB) AddPeerAddr(ctx context.Context, addr string) error {
 	_, err := db.exec(ctx, `INSERT OR IGNORE INTO local (key, value) VALUES (?, '')`, peerAddrKey+addr)
+	return err
+}
+
+// RemovePeerAddr forgets an address typed in.
+func (db *DB) RemovePeerAddr(ctx context.Context, addr string) error {
+	_, err := db.exec(ctx, `DELETE FROM local WHERE key = ?`, peerAddrKey+addr)
 	return err
 }
 

@@ -27,6 +27,8 @@ type dashboardStore interface {
 	DayCounts(ctx context.Context, day string) (booth.Counts, error)
 	// Changes grows whenever this process writes.
 	Changes() int64
+	// PeersSeen is the last exchange with each laptop of the booth.
+	PeersSeen(ctx context.Context) ([]booth.PeerSeen, error)
 }
 
 const (
@@ -74,7 +76,7 @@ type dashboard struct {
 	visitorsToday, admitted, duplicate, rejected *dashTile
 	visitors, consultations, meetings            *dashTile
 	hours, days, hospitals, types, languages     *dashChart
-	note, updated, status                        *widget.Label
+	note, updated, status, heard                 *widget.Label
 	tiles, body                                  *fyne.Container
 
 	// loaded is set once the first figures are on screen (UI goroutine).
@@ -193,7 +195,9 @@ func (d *dashboard) build() fyne.CanvasObject {
 	d.updated = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	d.status = widget.NewLabel("")
 	d.status.Wrapping = fyne.TextWrapWord
-	footer := container.NewBorder(nil, nil, d.updated, nil, d.status)
+	d.heard = widget.NewLabel("")
+	d.heard.Wrapping = fyne.TextWrapWord
+	footer := container.NewVBox(d.heard, container.NewBorder(nil, nil, d.updated, nil, d.status))
 	d.body = container.NewBorder(container.NewVBox(d.tiles, d.note), footer, nil, nil, charts)
 	return container.NewVScroll(d.body)
 }
@@ -220,7 +224,14 @@ func (d *dashboard) run() {
 	tick := time.NewTicker(dashboardPoll)
 	defer tick.Stop()
 	seen, hour, failing := int64(-1), "", false
+	var heardAt time.Time
 	for {
+		// The laptops heard from change without a change of figures: an
+		// exchange that brought nothing new.
+		if now := d.app.cfg.Now(); now.Sub(heardAt) >= dashboardHeardEvery || now.Before(heardAt) {
+			heardAt = now
+			d.readHeard()
+		}
 		// Changes is read before the figures: a write in between only
 		// makes the next tick read them again.
 		n, now := d.store.Changes(), d.app.cfg.Now()
@@ -243,6 +254,35 @@ func (d *dashboard) run() {
 		case <-tick.C:
 		}
 	}
+}
+
+// dashboardHeardEvery is how often the dashboard reads which laptops it
+// heard from.
+const dashboardHeardEvery = 5 * time.Second
+
+// readHeard says which laptops of the booth the figures include.
+func (d *dashboard) readHeard() {
+	peers, err := d.store.PeersSeen(context.Background())
+	if err != nil {
+		return // the figures' reading says what is wrong
+	}
+	text := lang.L("The figures are this laptop's own: no other laptop of the booth heard from.")
+	var names []string
+	for _, p := range peers {
+		if p.LastOK == nil {
+			continue
+		}
+		names = append(names, lang.L("{{.Name}} at {{.Time}}", map[string]any{"Name": p.Name, "Time": p.LastOK.In(d.loc).Format("15:04:05")}))
+	}
+	if len(names) > 0 {
+		text = lang.L("The figures add up the whole booth: this laptop and those heard from, {{.Laptops}}.", map[string]any{"Laptops": strings.Join(names, ", ")})
+	}
+	d.app.do(func() {
+		if !d.stopped() && d.heard.Text != text {
+			d.heard.SetText(text)
+			d.relayout()
+		}
+	})
 }
 
 // read adds up the figures as of now, off the UI goroutine.

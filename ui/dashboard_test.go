@@ -299,6 +299,8 @@ func (s *fakeDashboardStore) DayCounts(_ context.Context, day string) (booth.Cou
 
 func (s *fakeDashboardStore) Changes() int64 { return s.changes.Load() }
 
+func (s *fakeDashboardStore) PeersSeen(context.Context) ([]booth.PeerSeen, error) { return nil, nil }
+
 var errDashUnplugged = errors.New("disk unplugged")
 
 func TestDashboardReadsOnlyWhenSomethingChanged(t *testing.T) {

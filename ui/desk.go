@@ -301,13 +301,19 @@ func (d *desk) focusScan() {
 func (d *desk) keepFocus() {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
+	seen := d.app.cfg.Store.Changes()
 	for n := 1; ; n++ {
 		select {
 		case <-d.done:
 			return
 		case <-t.C:
-			if n%10 == 0 {
-				// Waiting times grow, and doctors call visitors elsewhere.
+			if c := d.app.cfg.Store.Changes(); c != seen {
+				// The booth network brought what other laptops did (or
+				// this one wrote): counters, last scans and queues.
+				seen = c
+				d.refresh()
+			} else if n%10 == 0 {
+				// Waiting times grow.
 				d.refreshWaiting()
 			}
 			d.mu.Lock()

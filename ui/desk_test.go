@@ -103,6 +103,9 @@ func stopScreens(u *App) {
 		if u.dash != nil {
 			u.dash.stop()
 		}
+		if u.boothNet != nil {
+			u.boothNet.stop()
+		}
 	})
 }
 

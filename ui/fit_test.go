@@ -129,6 +129,18 @@ func TestScreensFitBoothLaptops(t *testing.T) {
 		act(s.after.onPurge)
 		fits("purge")
 		closeTop()
+		act(func() {
+			u.cfg.Network = &fakeNetwork{on: true, errs: map[string]error{
+				"k2": booth.Errorf(booth.EUNAVAILABLE, "Cannot reach the laptop at %s (%v); check that it is on the booth network.", "192.168.8.17:47123", "i/o timeout")}}
+			u.showBoothNetwork()
+			last := eventTime.Add(-75 * time.Minute)
+			u.boothNet.show([]booth.PeerSeen{
+				{PeerIdentity: booth.PeerIdentity{KeyID: "k1", Name: "Консультации — Сеул, больница 1"}, Addr: "192.168.8.15:47123", LastOK: &last, Waiting: 12345},
+				{PeerIdentity: booth.PeerIdentity{KeyID: "k2", Name: "Desk 2"}, Addr: "192.168.8.17:47123", LastOK: &last, Error: "timeout"},
+			}, []string{"192.168.8.17:47123"})
+		})
+		fits("booth network")
+		act(func() { u.cfg.Network = nil })
 		act(u.showImport)
 		fits("import")
 		closeTop()

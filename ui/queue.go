@@ -282,16 +282,27 @@ func (p *queuePanel) updateButtons() {
 	}
 }
 
-// tick refreshes the queue until stop.
+// queueChangesEvery is how often a queue panel asks whether anything was
+// written or merged: a visitor sent at another laptop's desk shows in the
+// queue as soon as the booth network brought it.
+const queueChangesEvery = 250 * time.Millisecond
+
+// tick refreshes the queue until stop: when anything changed, and every
+// queueRefreshEvery for the waiting times.
 func (p *queuePanel) tick() {
-	t := time.NewTicker(queueRefreshEvery)
+	t := time.NewTicker(queueChangesEvery)
 	defer t.Stop()
+	store := p.app.cfg.Store
+	seen, last := store.Changes(), time.Now()
 	for {
 		select {
 		case <-p.done:
 			return
 		case <-t.C:
-			p.refresh()
+			if n := store.Changes(); n != seen || time.Since(last) >= queueRefreshEvery {
+				seen, last = n, time.Now()
+				p.refresh()
+			}
 		}
 	}
 }

@@ -447,6 +447,9 @@ func (u *App) adminMenu() *fyne.Menu {
 	add(booth.ActStaff, lang.L("Staff"), u.showStaff)
 	add(booth.ActImport, lang.L("Import visitors"), u.showImport)
 	add(booth.ActSync, lang.L("Sync with HQ"), u.showSync)
+	if u.cfg.Network != nil {
+		add(booth.ActSettings, lang.L("Booth network"), u.showBoothNetwork)
+	}
 	add(booth.ActReport, lang.L("Reports"), u.showReports)
 	add(booth.ActSettings, lang.L("Settings"), u.showSettings)
 	return m

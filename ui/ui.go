@@ -7,6 +7,7 @@ import (
 	"context"
 	"log"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -52,6 +53,7 @@ type Store interface {
 	peopleStore
 	reportsStore
 	dashboardStore
+	boothNetStore
 }
 
 // Config wires the screens to the rest of the app.
@@ -74,6 +76,9 @@ type Config struct {
 	Sound func(booth.Decision)
 	// Now is the clock (tests set it); nil means time.Now.
 	Now func() time.Time
+	// Network runs this laptop on the booth network; nil leaves it off
+	// (and the booth network's screen out).
+	Network BoothNetwork
 	// ReadOnly is true when the data could be opened for reading only (a
 	// full disk, read-only media): every screen then says so at its top.
 	ReadOnly bool
@@ -97,6 +102,11 @@ type App struct {
 	settings  *settingsScreen
 	doctor    *doctorDesk // the doctors' desk, if shown
 	sync      *syncScreen
+	boothNet  *boothNetScreen
+	// netErr is why the laptop could not go on the booth network, if so.
+	netErr atomic.Pointer[error]
+	// netJoined is set once the laptop was put on the booth network.
+	netJoined bool
 	people    *peopleScreen
 	// dash is the dashboard in its own window (dashWin), if open.
 	dash    *dashboard
@@ -209,6 +219,10 @@ func (u *App) show() {
 		u.doctor.stop()
 		u.doctor = nil
 	}
+	if u.boothNet != nil {
+		u.boothNet.stop()
+		u.boothNet = nil
+	}
 	u.setup, u.signIn, u.staffScr, u.settings, u.sync, u.people = nil, nil, nil, nil, nil, nil
 	ctx := context.Background()
 	ev, err := u.cfg.Store.Event(ctx)
@@ -223,6 +237,10 @@ func (u *App) show() {
 		return
 	}
 	u.win.SetTitle("medibooth — " + ev.Name)
+	if !u.netJoined {
+		u.netJoined = true
+		u.joinBoothNetwork()
+	}
 	if u.staff == nil {
 		hasAdmin, err := u.cfg.Store.HasAdmin(ctx)
 		if err != nil {

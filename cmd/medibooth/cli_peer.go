@@ -2,90 +2,26 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"sort"
-	"strconv"
 	"strings"
-	"sync"
-	"syscall"
 	"time"
 
 	"medibooth/booth"
+	"medibooth/boothnet"
 	"medibooth/data"
 )
 
 // The booth network's commands: "booth serve" runs this laptop on it,
 // "booth sync" makes one exchange, "booth status" says what it knows.
 
-// peerLink is what this laptop needs to take part: its certificate, the
-// event's trust, and its store.
-type peerLink struct {
-	db    *data.DB
-	tls   *tls.Config
-	trust booth.PeerTrust
-	keyID string
-}
-
-func newPeerLink(ctx context.Context, db *data.DB) (*peerLink, error) {
-	is, err := db.Issuer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	keys, revoked, err := db.SignerCheck(ctx)
-	if err != nil {
-		return nil, err
-	}
-	dev := db.Device()
-	cert, err := booth.NewPeerCert(is, dev.ID, dev.Name, db.Now())
-	if err != nil {
-		return nil, err
-	}
-	trust := booth.PeerTrust{Keys: keys, Revoked: revoked}
-	return &peerLink{db: db, tls: booth.PeerTLS(cert, trust), trust: trust, keyID: is.KeyID()}, nil
-}
-
-func (l *peerLink) client() *booth.PeerClient {
-	return &booth.PeerClient{Store: data.PeerStore{DB: l.db}, Trust: l.trust, TLS: l.tls, DeviceID: l.db.Device().ID, Self: l.keyID}
-}
-
 // checkPeerAddr refuses an address that is not HOST:PORT.
 func checkPeerAddr(addr string) error {
-	host, port, err := net.SplitHostPort(addr)
-	if p, perr := strconv.Atoi(port); err != nil || host == "" || perr != nil || p < 1 || p > 65535 {
+	if _, err := booth.PeerAddr(addr); err != nil || !strings.Contains(addr, ":") {
 		return usagef("%q is not a laptop's address; give HOST:PORT, such as 192.168.8.12:%d.", addr, booth.PeerPort)
 	}
 	return nil
-}
-
-// peerError says in one sentence why an exchange with addr failed.
-func peerError(addr string, err error) error {
-	var be *booth.Error
-	var ne net.Error
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, booth.ErrPeerRefused):
-		return booth.Errorf(booth.ECONFLICT, "The laptop at %s and this one did not accept each other (another event's laptop, a revoked key, or not a laptop of the event); nothing was exchanged.", addr)
-	case errors.Is(err, booth.ErrPeerTooLarge):
-		return booth.Errorf(booth.EINVALID, "The changes to exchange with %s are over %d MB, the most one exchange carries; nothing was merged.", addr, booth.MaxPeerDelta>>20)
-	case errors.Is(err, booth.ErrPeerSelf):
-		return booth.Errorf(booth.EINVALID, "The address %s leads back to this laptop itself; it is left out.", addr)
-	case errors.Is(err, booth.ErrPeerBusy):
-		return booth.Errorf(booth.EUNAVAILABLE, "The laptop at %s is busy with other laptops' exchanges; the next round tries again.", addr)
-	case errors.Is(err, booth.ErrPeerProtocol):
-		return booth.Errorf(booth.EINVALID, "The program at %s does not speak the booth network's protocol; nothing was exchanged.", addr)
-	case errors.As(err, &be):
-		return err
-	case errors.Is(err, syscall.ENOSPC):
-		return data.ErrDiskFull // a delta received, on a full disk
-	case errors.As(err, &ne):
-		return booth.Errorf(booth.EUNAVAILABLE, "Cannot reach the laptop at %s (%v); check that it runs \"medibooth booth serve\" on this network.", addr, err)
-	}
-	return booth.Errorf(booth.EUNAVAILABLE, "The exchange with %s broke off (%v); what arrived whole is kept, try again.", addr, err)
 }
 
 // peerLine is the one log line of an exchange.
@@ -99,7 +35,7 @@ func peerLine(role string, r booth.PeerResult, err error) string {
 		at = time.Now().UTC()
 	}
 	if err != nil {
-		return fmt.Sprintf("%s %s %s: %s", at.Format(time.RFC3339), role, who, sentence(peerError(r.Addr, err)))
+		return fmt.Sprintf("%s %s %s: %s", at.Format(time.RFC3339), role, who, sentence(err))
 	}
 	if r.Received == 0 && r.Sent == 0 {
 		return fmt.Sprintf("%s %s %s: nothing new either way (%s).", at.Format(time.RFC3339), role, who, r.Took)
@@ -133,63 +69,25 @@ func (m *Main) runBoothServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	link, err := newPeerLink(ctx, db)
-	if err != nil {
-		return err
-	}
 	for _, p := range peers {
 		if err := db.AddPeerAddr(ctx, p); err != nil {
 			return err
 		}
 	}
-	ln, err := tls.Listen("tcp", *addr, link.tls)
+	laptop, err := boothnet.Start(ctx, db, boothnet.Options{Listen: *addr, NoMDNS: *noMDNS, Interval: *every,
+		Log: func(role string, r booth.PeerResult, err error) { fmt.Fprintln(m.Stdout, peerLine(role, r, err)) }})
 	if err != nil {
-		return booth.Errorf(booth.EINVALID, "Cannot listen on %s: %v.", *addr, err)
-	}
-	var logMu sync.Mutex
-	logf := func(role string, r booth.PeerResult, err error) {
-		msg := ""
-		if err != nil {
-			msg = sentence(peerError(r.Addr, err))
-		}
-		db.RecordPeer(context.WithoutCancel(ctx), r, msg)
-		logMu.Lock()
-		fmt.Fprintln(m.Stdout, peerLine(role, r, err))
-		logMu.Unlock()
-	}
-	client := link.client()
-	client.Port = ln.Addr().(*net.TCPAddr).Port
-	node := &booth.PeerNode{Client: client, Interval: *every,
-		Addrs:   func(ctx context.Context) []string { a, _ := db.PeerAddrs(ctx); return a },
-		Changes: db.Held, Log: func(r booth.PeerResult, err error) { logf("exchanged with", r, err) }}
-	srv := (&booth.PeerServer{Store: data.PeerStore{DB: db}, Trust: link.trust, Heard: node.Heard,
-		Log: func(r booth.PeerResult, err error) { logf("served", r, err) }}).HTTPServer(link.tls)
-	mdnsNote := "not advertised by multicast DNS"
-	if !*noMDNS {
-		node.Discovery = &booth.PeerDiscovery{Instance: link.keyID, EventTag: link.trust.Keys.EventTag(), Port: client.Port}
-		if stop, err := node.Discovery.Advertise(); err != nil {
-			mdnsNote = fmt.Sprintf("not advertised (%v): give the other laptops this address with --peer", err)
-		} else {
-			defer stop()
-			mdnsNote = "advertised by multicast DNS"
-		}
-	}
-	fmt.Fprintf(m.Stdout, "%s of %q is on the booth network at %s, %s (stop with Ctrl+C).\n", db.Device().Name, ev.Name, ln.Addr(), mdnsNote)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { defer wg.Done(); node.Run(ctx) }()
-	go func() {
-		<-ctx.Done()
-		shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		srv.Shutdown(shut)
-	}()
-	err = srv.Serve(ln)
-	wg.Wait()
-	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	return nil
+	mdnsNote := "advertised by multicast DNS"
+	switch {
+	case errors.Is(laptop.Advertised, boothnet.ErrNoMDNS):
+		mdnsNote = "not advertised by multicast DNS"
+	case laptop.Advertised != nil:
+		mdnsNote = fmt.Sprintf("not advertised (%v): give the other laptops this address with --peer", laptop.Advertised)
+	}
+	fmt.Fprintf(m.Stdout, "%s of %q is on the booth network at %s, %s (stop with Ctrl+C).\n", db.Device().Name, ev.Name, laptop.Addr, mdnsNote)
+	return laptop.Wait()
 }
 
 // runBoothSync makes one exchange with the laptop at --peer.
@@ -211,18 +109,13 @@ func (m *Main) runBoothSync(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	link, err := newPeerLink(ctx, db)
+	link, err := boothnet.NewLink(ctx, db)
 	if err != nil {
 		return err
 	}
-	res, err := link.client().Exchange(ctx, *addr)
-	msg := ""
+	res, err := link.Exchange(ctx, *addr)
 	if err != nil {
-		msg = sentence(peerError(*addr, err))
-	}
-	db.RecordPeer(context.WithoutCancel(ctx), res, msg)
-	if err != nil {
-		return peerError(*addr, err)
+		return err
 	}
 	return m.print(c, res, peerLine("exchanged with", res, nil)+"\n")
 }

@@ -8,6 +8,7 @@ import (
 
 	"medibooth/assets"
 	"medibooth/booth"
+	"medibooth/boothnet"
 	"medibooth/data"
 	"medibooth/ui"
 )
@@ -20,12 +21,17 @@ func openGUI(dir string) error {
 		return err
 	}
 	defer db.Close()
+	// The booth network runs while the window is open: a second copy on
+	// the same computer, or "booth serve", takes another port.
+	network := &boothnet.Switch{DB: db, Options: boothnet.Options{AnyPort: true}}
+	defer network.SetOn(false)
 	a := app.NewWithID("kr.medibooth.desk")
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	u := ui.Create(a, ui.Config{
 		Store:      db,
 		DeviceName: db.Device().Name,
 		ReadOnly:   db.ReadOnly(),
+		Network:    network,
 		LoadDemo: func(ctx context.Context) error {
 			demo, err := booth.LoadDemo()
 			if err != nil {
