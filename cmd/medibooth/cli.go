@@ -123,12 +123,12 @@ func (m *Main) flags(name string) *flag.FlagSet {
 // the number of positional arguments. -h or --help anywhere before "--"
 // asks for the command's usage instead.
 func parse(fs *flag.FlagSet, args []string, minPos, maxPos int) ([]string, error) {
-	for _, a := range args {
-		if a == "--" {
-			break
-		}
-		if isHelp(a) {
+	for i := 0; i < len(args) && args[i] != "--"; i++ {
+		if isHelp(args[i]) {
 			return nil, helpRequest{name: fs.Name(), flags: fs}
+		}
+		if f := fs.Lookup(strings.TrimLeft(args[i], "-")); f != nil && args[i][0] == '-' && !isBoolFlag(f) {
+			i++ // "--name -h" names someone "-h"
 		}
 	}
 	var flags, pos []string
@@ -151,7 +151,7 @@ func parse(fs *flag.FlagSet, args []string, minPos, maxPos int) ([]string, error
 		if f == nil {
 			return nil, usagef("Unknown option %s.", a)
 		}
-		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+		if isBoolFlag(f) {
 			continue
 		}
 		if i+1 >= len(args) {
@@ -176,6 +176,12 @@ func parse(fs *flag.FlagSet, args []string, minPos, maxPos int) ([]string, error
 		}
 	}
 	return pos, nil
+}
+
+// isBoolFlag reports whether f is a switch, which takes no value.
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 // multi is a repeatable string flag (--dept A --dept B).

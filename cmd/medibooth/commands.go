@@ -331,7 +331,7 @@ func writeOptions(b *strings.Builder, synopsis string, fs *flag.FlagSet) {
 // placeholder is the word that stands for a flag's value in the synopsis
 // ("--out FILE" gives FILE); empty for a switch.
 func placeholder(synopsis string, f *flag.Flag) string {
-	if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+	if isBoolFlag(f) {
 		return ""
 	}
 	if f.Name == "data" {

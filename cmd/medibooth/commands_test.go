@@ -128,6 +128,10 @@ func TestCLIHelpRunsNothing(t *testing.T) {
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Fatalf("--help made the data directory: %v", err)
 	}
+	// As an option's value or after "--" it is an argument like any other.
+	if code, out, _ := c.run("report", "--data", dir, "--hospital", "-h"); code == 0 || strings.Contains(out, "Usage") {
+		t.Fatalf("report --hospital -h: exit %d %q", code, out)
+	}
 	// After "--" it is an argument like any other.
 	if code, out, errs := c.run("visitor", "find", "--data", dir, "--", "--help"); code != 0 || strings.Contains(out, "Usage") {
 		t.Fatalf("visitor find -- --help: exit %d %q %q", code, out, errs)
