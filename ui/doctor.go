@@ -256,7 +256,12 @@ func (d *doctorDesk) showVisitor() {
 		d.consentBtn.Show()
 		d.saveBtn.Disable()
 	} else {
-		d.consentLine.SetText(lang.L("Consent to health information: given."))
+		text := lang.L("Consent to health information: given.")
+		// A laptop that never saw the registration knows it from the badge.
+		if c := booth.LatestConsent(d.consents, booth.PurposeHealth, ""); c != nil && c.TextVersion == booth.BadgeTextVersion {
+			text = lang.L("Consent to health information: given, as the visitor's badge says.")
+		}
+		d.consentLine.SetText(text)
 		d.consentLine.Importance = widget.SuccessImportance
 		d.consentBtn.Hide()
 		d.saveBtn.Enable()

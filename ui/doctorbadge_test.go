@@ -52,7 +52,7 @@ func TestDoctorDeskRecordsAConsultationOnTheBadgesConsents(t *testing.T) {
 	act(func() { d.start(d.queue.entries[0]) })
 	eventually(t, "the visitor in the form", func() bool { return d.visitor != nil && d.visitor.ID == v.ID })
 	act(func() {
-		if d.consentLine.Text != lang.L("Consent to health information: given.") || d.saveBtn.Disabled() {
+		if d.consentLine.Text != lang.L("Consent to health information: given, as the visitor's badge says.") || d.saveBtn.Disabled() {
 			t.Fatalf("consent line %q, save disabled %v", d.consentLine.Text, d.saveBtn.Disabled())
 		}
 		d.dept.SetSelected("Dentistry")
