@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	qrcode "github.com/skip2/go-qrcode"
 )
 
 // hospitalIDs returns n hospital ids in the event's order.
@@ -258,7 +259,8 @@ func TestBadgeConsentRecords(t *testing.T) {
 }
 
 // With the consents a visitor who shares with one of 11 hospitals carries,
-// a badge still fits: the name is cut sooner.
+// or with every hospital a badge can name, a badge still fits 130 digits and
+// a QR of version 4 at M: the name is cut sooner.
 func TestBadgeConsentsKeystrokes(t *testing.T) {
 	ns := badgeLengthsWith(t, typicalConsents)
 	if max := ns[len(ns)-1]; max > MaxBadgeDigits {
@@ -270,6 +272,13 @@ func TestBadgeConsentsKeystrokes(t *testing.T) {
 		code, err := ev.issuer.IssueWith(NewID(), TypePatient, name, full)
 		if err != nil || len(code) > MaxBadgeDigits {
 			t.Fatalf("%q with every hospital: %d digits, %v", name, len(code), err)
+		}
+		q, err := qrcode.New(code, qrcode.Medium)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if q.VersionNumber > 4 {
+			t.Fatalf("%q with every hospital: a QR of version %d, want ≤ 4", name, q.VersionNumber)
 		}
 	}
 }
