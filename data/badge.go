@@ -133,20 +133,25 @@ func (db *DB) BadgeCode(ctx context.Context, visitorID string) (string, *booth.V
 	return code, v, err
 }
 
-// eventHospitals returns the ids of the event's hospitals in the order a
+// eventHospitalsSQL selects the ids of the event's hospitals in the order a
 // badge's hospital bits follow: those set up where the event was created,
 // which every laptop receives in the event package, oldest first. A hospital
 // added on one laptop alone is not among them, so no laptop reads a bit as
 // another hospital than the one it was printed for; one added later where
 // the event was created comes after the others.
+const eventHospitalsSQL = `SELECT o.id FROM org o JOIN event e ON e.device_id = o.device_id
+	WHERE o.kind = 'hospital' ORDER BY o.created_at, o.id`
+
+func scanID(rows *sql.Rows) (string, error) {
+	var id string
+	err := rows.Scan(&id)
+	return id, err
+}
+
+// eventHospitals returns the ids of eventHospitalsSQL.
 func eventHospitals(ctx context.Context, q querier) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT o.id FROM org o JOIN event e ON e.device_id = o.device_id
-		WHERE o.kind = 'hospital' ORDER BY o.created_at, o.id`)
-	return collect(rows, err, func(rows *sql.Rows) (string, error) {
-		var id string
-		err := rows.Scan(&id)
-		return id, err
-	})
+	rows, err := q.QueryContext(ctx, eventHospitalsSQL)
+	return collect(rows, err, scanID)
 }
 
 // storeBadgeConsents records, as consent records of visitor v, the consents
@@ -156,21 +161,32 @@ func eventHospitals(ctx context.Context, q querier) ([]string, error) {
 // laptop that printed it. The records say "badge" as their text version;
 // this laptop, its signed-in staff member and the time of the scan are who
 // recorded them.
-func storeBadgeConsents(ctx context.Context, tx *wtx, db *DB, v *booth.Visitor, cs *booth.BadgeConsents) ([]booth.Consent, error) {
+func storeBadgeConsents(ctx context.Context, tx *wtx, db *DB, st *checkinStmts, v *booth.Visitor, cs *booth.BadgeConsents) ([]booth.Consent, error) {
 	if cs == nil || v == nil || v.Erased {
 		return nil, nil
 	}
-	hospitals, err := eventHospitals(ctx, tx)
+	var hospitals []string
+	if cs.Share != 0 {
+		rows, err := tx.StmtContext(ctx, st.hospitals).QueryContext(ctx)
+		if hospitals, err = collect(rows, err, scanID); err != nil {
+			return nil, err
+		}
+	}
+	// The latest time of each decision held, by purpose and hospital.
+	rows, err := tx.StmtContext(ctx, st.consentTimes).QueryContext(ctx, v.ID)
+	held := map[string]string{}
+	_, err = collect(rows, err, func(rows *sql.Rows) (struct{}, error) {
+		var purpose, org, at string
+		err := rows.Scan(&purpose, &org, &at)
+		held[purpose+"/"+org] = at
+		return struct{}{}, err
+	})
 	if err != nil {
 		return nil, err
 	}
 	var stored []booth.Consent
 	for _, c := range cs.Records(v.ID, hospitals) {
-		var held int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM consent WHERE visitor_id = ? AND purpose = ? AND coalesce(org_id, '') = ?
-			AND at >= ?`, v.ID, c.Purpose, c.OrgID, booth.FormatTime(c.At)).Scan(&held); err != nil {
-			return nil, err
-		} else if held > 0 {
+		if at, ok := held[string(c.Purpose)+"/"+c.OrgID]; ok && at >= booth.FormatTime(c.At) {
 			continue
 		}
 		c.Lang = v.Lang

@@ -114,7 +114,7 @@ func (db *DB) Checkin(ctx context.Context, req booth.CheckinRequest) (*booth.Sca
 		}
 		// What the badge says the visitor consented to, so that a laptop
 		// that never saw the registration can record a consultation.
-		if s.BadgeConsents, err = storeBadgeConsents(ctx, tx, db, facts.Visitor, c.Consents); err != nil {
+		if s.BadgeConsents, err = storeBadgeConsents(ctx, tx, db, st, facts.Visitor, c.Consents); err != nil {
 			return nil, err
 		}
 	}
@@ -168,6 +168,7 @@ func cleanRaw(raw string) string {
 // queries themselves.
 type checkinStmts struct {
 	last, visitor, visitorByID, revoked, first, insert *sql.Stmt
+	hospitals, consentTimes                            *sql.Stmt // for the consents a badge carries
 }
 
 func (db *DB) checkinStmts() (*checkinStmts, error) {
@@ -189,6 +190,8 @@ func (db *DB) checkinStmts() (*checkinStmts, error) {
 				WHERE s.visitor_id = ? AND s.day = ? AND s.decision = 'admitted' ORDER BY s.at LIMIT 1`),
 			insert: prep(`INSERT INTO scan (id, at, day, raw, code, visitor_id, decision, reason, late, created_at, device_id, seq)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			hospitals:    prep(eventHospitalsSQL),
+			consentTimes: prep(`SELECT purpose, coalesce(org_id, ''), max(at) FROM consent WHERE visitor_id = ? GROUP BY purpose, org_id`),
 		}
 	})
 	return &db.stmts, db.stmtErr
