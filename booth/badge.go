@@ -35,18 +35,27 @@ import (
 // the registration learns the visitor's consents from the badge: to health
 // information, to transfer abroad, and to provision to each of the event's
 // hospitals, as the printing laptop held them (BadgeConsents). Only consents
-// given travel, so a badge never withdraws anything. They carry one stated
-// time, the earliest of the decisions carried, cut to the minute: never later
-// than a decision it copies, so a decision recorded after it anywhere (a
-// withdrawal at the desk after printing) wins by the latest-decision rule,
-// at HQ as on the laptop. The time counts minutes from a fixed epoch rather
-// than from the visitor id's own time: demo ids carry no time, consents
-// given at pre-registration precede the id, and the time must not move. The
-// hospitals are a bit each in the order every laptop of the event knows
-// from the event package (data's eventHospitals: the hospitals set up where
-// the event was created, oldest first); a hospital added later comes after
-// the others, so a laptop with an older package reads the bits it knows the
-// same way and leaves the rest, and a hospital past the 56th is not carried.
+// given travel, so a badge never withdraws anything: a refusal stated on a
+// badge could beat a consent given meanwhile at a laptop the printing one
+// never heard of. They carry one stated time, the earliest of the decisions
+// carried, cut to the minute: never later than a decision it copies, so a
+// decision recorded after it anywhere (a withdrawal at the desk after
+// printing) wins by the latest-decision rule, at HQ as on the laptop. The time
+// counts minutes from a fixed epoch rather than from the visitor id's own
+// time: demo ids carry no time, consents given at pre-registration precede the
+// id, and the time must not move. The hospitals are a bit each in the order
+// every laptop of the event knows from the event package (data's
+// eventHospitals: the hospitals set up where the event was created, oldest
+// first); a hospital added later comes after the others, so a laptop with an
+// older package reads the bits it knows the same way and leaves the rest, and
+// a hospital past the 56th is not carried. A scan records them as consent
+// records unless a decision of the same purpose at or after the stated time is
+// held; each copy's id is a UUIDv7 a millisecond before that time, so at an
+// equal time the decision recorded at a laptop stays the latest
+// (BadgeConsents.Records). Accepted: a laptop that has not heard of a
+// withdrawal made after printing goes by the badge until it does; a
+// consultation it records then reaches HQ, whose lead files leave it out as
+// they leave out every consultation of a visitor who withdrew.
 //
 // Keys. The event has a root Ed25519 key and a 32-byte seal key that every
 // laptop holds. Every laptop has its own Ed25519 key, certified by the root

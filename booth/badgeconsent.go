@@ -19,8 +19,8 @@ type BadgeConsents struct {
 	Health   bool // consent to health information
 	Transfer bool // consent to transfer abroad
 	// Share has bit i set for provision to the i-th of the event's hospitals,
-	// in the order every laptop of the event knows (see EventHospitals in
-	// data); at most MaxBadgeHospitals of them.
+	// in the order every laptop of the event knows from the event package
+	// (badge.go says which); at most MaxBadgeHospitals of them.
 	Share uint64
 	// At is the stated time, to the minute: no later than any decision
 	// carried, so that any later decision about the same purpose, wherever
