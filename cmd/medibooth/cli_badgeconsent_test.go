@@ -1,6 +1,7 @@
 package main
 
 import (
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -44,6 +45,18 @@ func TestCLIBadgeConsentsWithoutNetwork(t *testing.T) {
 	exit, out, _ = doctor.run("checkin", v.Code)
 	if exit != exitDuplicate || strings.Contains(out, "badge") {
 		t.Fatalf("second checkin: exit %d %q", exit, out)
+	}
+
+	// The badge saved as a picture and read by a third laptop's camera
+	// brings the same consents.
+	png := filepath.Join(t.TempDir(), "badge.png")
+	if exit, _, errs := desk.run("badge", v.ID, "--out", png); exit != 0 {
+		t.Fatalf("badge --out: %s", errs)
+	}
+	var scanned struct{ Results []checkinResult }
+	syncLaptop(t, pkg, "Doctors 2").mustJSON(&scanned, "scan", png)
+	if len(scanned.Results) != 1 || !slices.Equal(scanned.Results[0].FromBadge, want) {
+		t.Fatalf("scan of the badge's picture: %+v", scanned)
 	}
 
 	// A visitor who gave no consent to health information: the badge

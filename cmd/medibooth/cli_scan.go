@@ -70,6 +70,9 @@ func (m *Main) runScan(ctx context.Context, args []string) error {
 			}
 			out.Results = append(out.Results, scanResult{File: path, checkinResult: r})
 			fmt.Fprintf(&text, "%s: %s: %s\n", path, strings.ToUpper(string(s.Decision)), r.Message)
+			if len(r.FromBadge) > 0 {
+				fmt.Fprintf(&text, "%s: Consents recorded from the badge: %s.\n", path, strings.Join(r.FromBadge, ", "))
+			}
 			switch s.Decision {
 			case booth.Duplicate:
 				worst = max(worst, exitDuplicate)
