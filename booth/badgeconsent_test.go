@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -279,6 +280,65 @@ func TestBadgeConsentsKeystrokes(t *testing.T) {
 		}
 		if q.VersionNumber > 4 {
 			t.Fatalf("%q with every hospital: a QR of version %d, want ≤ 4", name, q.VersionNumber)
+		}
+	}
+}
+
+// The copies a scan makes never change a decision: for any history the
+// printing laptop held and any decisions recorded elsewhere, before or after
+// the print, the latest decision on every purpose is the same with the
+// copies as without them. This is what keeps HQ's report and lead files
+// as they would be had the consents come by merge.
+func TestBadgeCopiesNeverChangeADecision(t *testing.T) {
+	hs := hospitalIDs(3)
+	r := rand.New(rand.NewPCG(19, 3))
+	start := time.Date(2026, 9, 17, 5, 0, 0, 0, time.UTC)
+	type key struct {
+		p   Purpose
+		org string
+	}
+	keys := []key{{PurposeHealth, ""}, {PurposeTransfer, ""}}
+	for _, h := range hs {
+		keys = append(keys, key{PurposeProvision, h})
+	}
+	decision := func(at time.Time) Consent {
+		k := keys[r.IntN(len(keys))]
+		// Ids are made when the decision is recorded, never before it.
+		return Consent{ID: idBefore(at.Add(time.Duration(1+r.IntN(3)) * time.Millisecond)), Purpose: k.p, OrgID: k.org,
+			Granted: r.IntN(3) > 0, At: at}
+	}
+	for range 5000 {
+		// A few times, most on whole minutes, where ties happen.
+		at := func() time.Time {
+			return start.Add(time.Duration(r.IntN(6))*time.Minute + time.Duration(r.IntN(4)/3)*30*time.Second)
+		}
+		var printer, elsewhere []Consent
+		for range r.IntN(6) {
+			printer = append(printer, decision(at()))
+		}
+		for range r.IntN(4) {
+			elsewhere = append(elsewhere, decision(at()))
+		}
+		copies := BadgeConsentsOf(printer, hs).Records("v", hs)
+		without := append(slices.Clone(printer), elsewhere...)
+		with := append(slices.Clone(without), copies...)
+		for _, k := range keys {
+			if HasConsent(with, k.p, k.org) != HasConsent(without, k.p, k.org) {
+				t.Fatalf("%s %s: the copies %+v change the decision of %+v", k.p, k.org, copies, without)
+			}
+		}
+		// On a laptop that holds only what was recorded elsewhere, the
+		// copies give what the printing laptop held, unless a decision
+		// there is as recent as the badge's stated time.
+		b := BadgeConsentsOf(printer, hs)
+		for _, k := range keys {
+			if !HasConsent(printer, k.p, k.org) {
+				continue
+			}
+			there := LatestConsent(elsewhere, k.p, k.org)
+			if (there == nil || there.At.Before(b.At)) && !HasConsent(append(slices.Clone(elsewhere), copies...), k.p, k.org) {
+				t.Fatalf("%s %s: the badge %+v did not carry what %+v held", k.p, k.org, b, printer)
+			}
 		}
 	}
 }
