@@ -15,7 +15,7 @@ WINDOW_PKGS := libgl1-mesa-dri xvfb xauth x11-apps imagemagick xdotool
 # What the tests read their outputs back with: pdftotext for the report PDF.
 TEST_PKGS   := poppler-utils
 
-.PHONY: all deps deps-window build run test test-unit test-window fuzz soak bench lint package clean
+.PHONY: all deps deps-window build run test test-unit test-norace test-window fuzz soak bench lint package clean
 
 all: build
 
@@ -60,6 +60,13 @@ test-unit: deps
 	@$(MAKE) --no-print-directory ensure PKGS="$(TEST_PKGS)"
 	$(GO) test -race -count=1 ./...
 
+# test-norace runs without the race detector, which slows SQLite about 18
+# times, what it would make too slow: the merge property's 1,000 scenarios
+# (test-unit runs 60) and the seed fair replayed on the booth network.
+test-norace: deps
+	$(GO) test -count=1 -run '^TestMergeProperty' -timeout 30m -v ./data
+	$(GO) test -count=1 -run '^TestCLISeedFairOnTheBoothNetwork$$' -timeout 30m -v ./cmd/medibooth
+
 # The window test starts the real binary under Xvfb, types a badge code as a
 # scanner would and checks the database; its screenshots land in bin/.
 test-window: deps-window
@@ -94,7 +101,7 @@ soak: deps
 	$(GO) test -count=1 -run 'HQServer' -v ./cmd/medibooth
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=60s
 
-test: lint test-unit fuzz test-window
+test: lint test-unit test-norace fuzz test-window
 
 # What make bench compares the QR decoder with: ZXing-C++ through Python.
 BENCH_PKGS  := python3-zxing-cpp python3-numpy

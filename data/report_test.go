@@ -435,16 +435,31 @@ func (w *handHQ) count(loc *time.Location, hospital string) *booth.Report {
 		}
 		m[k][p] = true
 	}
+	// A record admitted twice on one day (at two laptops that had not
+	// exchanged) is admitted once, at the first time: the other scan is a
+	// duplicate.
+	first := map[[2]string]time.Time{}
 	for _, s := range w.scans {
 		r.Scans++
 		r.ScansByDecision[s.decision]++
 		if s.decision != "admitted" || s.visitor == "" {
 			continue
 		}
-		p := person(s.visitor)
+		k := [2]string{s.visitor, s.day}
+		if at, ok := first[k]; ok {
+			r.ScansByDecision["admitted"]--
+			r.ScansByDecision["duplicate"]++
+			if !s.at.Before(at) {
+				continue
+			}
+		}
+		first[k] = s.at
+	}
+	for k, at := range first {
+		p := person(k[0])
 		people[p] = true
-		add(byDay, s.day, p)
-		add(byHour, booth.HourKey(s.at, loc), p)
+		add(byDay, k[1], p)
+		add(byHour, booth.HourKey(at, loc), p)
 	}
 	r.VisitorsUnique = len(people)
 	for k, ps := range byDay {

@@ -113,16 +113,35 @@ func (p *seedPlan) wantVisitors(r *seedReport) {
 		}
 		m[k][v] = true
 	}
+	// A visitor admitted on two laptops the same day (neither knew of the
+	// other's scan) counts once, at the first admission; the other is a
+	// duplicate in the booth's figures.
+	type visit struct {
+		v   *seedVisitor
+		day string
+	}
+	firstAt := map[visit]time.Time{}
 	for _, ss := range p.scans {
 		for _, s := range ss {
 			r.Scans++
 			r.ScansByDecision[string(s.want)]++
 			if s.want == booth.Admitted {
-				unique[s.v] = true
-				count(days, s.at.Format(time.DateOnly), s.v)
-				count(hours, s.at.In(seedLocation()).Format("2006-01-02 15")+":00", s.v)
+				k := visit{s.v, s.at.Format(time.DateOnly)}
+				if at, ok := firstAt[k]; ok {
+					r.ScansByDecision[string(booth.Admitted)]--
+					r.ScansByDecision[string(booth.Duplicate)]++
+					if s.at.After(at) {
+						continue
+					}
+				}
+				firstAt[k] = s.at
 			}
 		}
+	}
+	for k, at := range firstAt {
+		unique[k.v] = true
+		count(days, k.day, k.v)
+		count(hours, at.In(seedLocation()).Format("2006-01-02 15")+":00", k.v)
 	}
 	r.VisitorsUnique = len(unique)
 	for k, vs := range days {

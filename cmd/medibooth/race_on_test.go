@@ -1,0 +1,6 @@
+//go:build race
+
+package main
+
+// raceBuild is true in a test binary built with the race detector.
+const raceBuild = true
