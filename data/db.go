@@ -180,6 +180,10 @@ func (db *DB) Close() error {
 }
 
 // Device returns this laptop.
+// Dir is the folder the database lives in: temporary files of this
+// laptop's data go there, on the same disk and not in a shared folder.
+func (db *DB) Dir() string { return filepath.Dir(db.Path) }
+
 func (db *DB) Device() booth.Device {
 	db.mu.Lock()
 	defer db.mu.Unlock()

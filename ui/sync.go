@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -19,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"medibooth/booth"
+	"medibooth/hqpush"
 )
 
 // syncStore is what the Sync screen needs from the database.
@@ -26,9 +26,7 @@ type syncStore interface {
 	ExportBundle(ctx context.Context, out string) (*booth.ExportResult, error)
 	ImportBundle(ctx context.Context, r io.Reader) (*booth.BundleImport, error)
 	SyncStatus(ctx context.Context) (*booth.SyncStatus, error)
-	AckBundle(ctx context.Context, hash string) error
-	Issuer(ctx context.Context) (*booth.Issuer, error)
-	HQCertPin(ctx context.Context) (string, error)
+	hqpush.Store
 	purgeStore
 }
 
@@ -223,8 +221,8 @@ func (s *syncScreen) exportTo(path string) {
 }
 
 func (s *syncScreen) onPush() {
-	base := strings.TrimRight(strings.TrimSpace(s.url.Text), "/")
-	if !strings.HasPrefix(base, "http://") && !strings.HasPrefix(base, "https://") {
+	base, err := hqpush.URL(s.url.Text)
+	if err != nil {
 		say(s.status, lang.L("Type HQ's server address, such as http://hq.local:8080."), true)
 		return
 	}
@@ -232,7 +230,7 @@ func (s *syncScreen) onPush() {
 	s.app.touch()
 	s.busy(true)
 	go func() {
-		err := s.push(base)
+		_, err := hqpush.Push(s.app.ctx(), s.app.cfg.Store, base, false)
 		s.app.do(func() {
 			s.busy(false)
 			if err != nil {
@@ -244,37 +242,6 @@ func (s *syncScreen) onPush() {
 			s.refresh()
 		})
 	}()
-}
-
-// push makes a bundle in a private temporary folder and sends it to HQ.
-func (s *syncScreen) push(base string) error {
-	ctx := s.app.ctx()
-	store := s.app.cfg.Store
-	pin, err := store.HQCertPin(ctx)
-	if err != nil {
-		return err
-	}
-	client, err := booth.HQClient(base, pin, false, 30*time.Minute)
-	if err != nil {
-		return err
-	}
-	dir, err := os.MkdirTemp("", "medibooth-push-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	res, err := store.ExportBundle(ctx, filepath.Join(dir, s.bundleName()))
-	if err != nil {
-		return err
-	}
-	is, err := store.Issuer(ctx)
-	if err != nil {
-		return err
-	}
-	if _, err := booth.PushBundle(ctx, client, base, res.File, is, time.Now()); err != nil {
-		return err
-	}
-	return store.AckBundle(ctx, res.SHA256)
 }
 
 func (s *syncScreen) onImport() {

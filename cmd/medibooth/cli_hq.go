@@ -8,11 +8,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"medibooth/booth"
 	"medibooth/data"
+	"medibooth/hqpush"
 )
 
 // runHQServe runs HQ's server until interrupted: the event's laptops send
@@ -143,8 +143,8 @@ func (m *Main) runSyncPush(ctx context.Context, args []string) error {
 	if *to == "" {
 		return usagef("\"sync push\" needs --to URL.")
 	}
-	base := strings.TrimRight(*to, "/")
-	if !strings.HasPrefix(base, "http://") && !strings.HasPrefix(base, "https://") {
+	base, err := hqpush.URL(*to)
+	if err != nil {
 		return usagef("--to is an address such as http://hq.local:8080, not %q.", *to)
 	}
 	db, _, err := m.openEvent(ctx, c)
@@ -152,34 +152,11 @@ func (m *Main) runSyncPush(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	pin, err := db.HQCertPin(ctx)
+	sent, err := hqpush.Push(ctx, db, base, *insecure)
 	if err != nil {
 		return err
 	}
-	client, err := booth.HQClient(base, pin, *insecure, 30*time.Minute)
-	if err != nil {
-		return err
-	}
-	dir, err := os.MkdirTemp(filepath.Dir(db.Path), ".push-*")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	res, err := db.ExportBundle(ctx, filepath.Join(dir, "push.bundle"))
-	if err != nil {
-		return err
-	}
-	is, err := db.Issuer(ctx)
-	if err != nil {
-		return err
-	}
-	answer, err := booth.PushBundle(ctx, client, base, res.File, is, time.Now())
-	if err != nil {
-		return err
-	}
-	if err := db.AckBundle(ctx, res.SHA256); err != nil {
-		return err
-	}
+	res, answer := sent.Export, sent.Answer
 	decision, _ := answer["decision"].(string)
 	return m.print(c, answer, fmt.Sprintf("HQ has this laptop's bundle (%s, %d rows).\n", decision, res.Manifest.Rows))
 }
