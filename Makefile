@@ -65,7 +65,7 @@ test-unit: deps
 # (test-unit runs 60) and the seed fair replayed on the booth network.
 test-norace: deps
 	$(GO) test -count=1 -run '^TestMergeProperty' -timeout 30m -v ./data
-	$(GO) test -count=1 -run '^TestCLISeedFairOnTheBoothNetwork$$' -timeout 30m -v ./cmd/medibooth
+	$(GO) test -count=1 -run '^TestCLISeedFairOnTheBoothNetworkAndWithout$$' -timeout 30m -v ./cmd/medibooth
 
 # The window test starts the real binary under Xvfb, types a badge code as a
 # scanner would and checks the database; its screenshots land in bin/.
