@@ -111,6 +111,7 @@ bench: deps-window
 	MEDIBOOTH_WINDOW_TEST=1 $(GO) test -run '^$$' -bench WindowScanToGreen -benchtime 8x ./cmd/medibooth/
 	$(GO) test -run '^$$' -bench 'Checkin|FindVisitors' -benchtime 2000x ./data/
 	$(GO) test -run '^$$' -bench 'Merge|SnapshotRoundTrip' -benchtime 1x -timeout 30m ./data/
+	$(GO) test -run '^$$' -bench 'Booth' -benchtime 1x -timeout 45m ./boothnet/
 	$(GO) test -run '^$$' -bench 'ReportHQ' -benchtime 3x -timeout 30m ./data/
 	$(GO) test -run '^$$' -bench . ./booth/ ./booth/label/ ./booth/camera/
 	$(GO) test -run '^$$' -bench . -benchtime 100x ./booth/qr/
