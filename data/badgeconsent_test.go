@@ -12,6 +12,7 @@ import (
 
 	"medibooth/booth"
 	"medibooth/data"
+	"medibooth/leadfiles"
 )
 
 // badgeFair is a fair of 11 hospitals: HQ, a desk and a doctors' laptop
@@ -74,7 +75,7 @@ func hqView(t *testing.T, hq *data.DB) (string, map[string]string) {
 	r.GeneratedAt = time.Time{}
 	js, _ := json.Marshal(r)
 	dir := t.TempDir()
-	files, err := hq.WriteLeadFiles(ctx, booth.LeadOptions{Dir: dir, Format: "csv", Lang: "en"})
+	files, err := leadfiles.Write(ctx, hq, booth.LeadOptions{Dir: dir, Format: "csv", Lang: "en"})
 	if err != nil {
 		t.Fatal(err)
 	}

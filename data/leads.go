@@ -1,110 +1,22 @@
 package data
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
-	"medibooth/assets"
 	"medibooth/booth"
-	"medibooth/booth/sheet"
 )
 
-// WriteLeadFiles writes one lead file per hospital into o.Dir: the visitors
-// who consented to being contacted, to their data going to that hospital
-// and abroad; with that hospital's consultations of them while their consent
-// to health information stands; with note text only when o.Keys holds the
-// hospital's opened key. Each file is written whole or not at all, and each
-// export is in the audit log.
-func (db *DB) WriteLeadFiles(ctx context.Context, o booth.LeadOptions) ([]booth.LeadFile, error) {
-	if o.Format == "" {
-		o.Format = "xlsx"
-	}
-	if o.Format != "xlsx" && o.Format != "csv" {
-		return nil, booth.Errorf(booth.EINVALID, "Lead files are xlsx or csv, not %q.", o.Format)
-	}
-	if o.Lang == "" {
-		o.Lang = "ko"
-	}
-	if !slices.Contains([]string{"ko", "en", "ru", "kk"}, o.Lang) {
-		return nil, booth.Errorf(booth.EINVALID, "The language of lead files is ko, en, ru or kk, not %q.", o.Lang)
-	}
-	if strings.TrimSpace(o.Dir) == "" {
-		return nil, booth.Errorf(booth.EINVALID, "Choose a folder for the lead files.")
-	}
-	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
-		return nil, booth.Errorf(booth.EINVALID, "Cannot write to %s: %v.", o.Dir, err)
-	}
-	var hospitals []booth.Org
-	if o.HospitalID != "" {
-		name, err := hospital(ctx, db.r, o.HospitalID)
-		if err != nil {
-			return nil, err
-		}
-		hospitals = []booth.Org{{ID: o.HospitalID, Kind: booth.OrgHospital, Name: name}}
-	} else {
-		var err error
-		if hospitals, err = db.Orgs(ctx, booth.OrgHospital); err != nil {
-			return nil, err
-		}
-	}
-	t := func(key string) string { return assets.Translate(o.Lang, key) }
-	var out []booth.LeadFile
-	used := map[string]bool{}
-	for i, h := range hospitals {
-		key := o.Keys[h.ID]
-		if key != nil && key.OrgID != h.ID {
-			key = nil
-		}
-		leads, err := db.Leads(ctx, h.ID, key)
-		if err != nil {
-			return out, err
-		}
-		f := booth.LeadFile{HospitalID: h.ID, Hospital: h.Name, Leads: len(leads), Notes: key != nil,
-			Path: filepath.Join(o.Dir, booth.LeadFileName(h.Name, o.Format))}
-		// Two hospitals whose names spell one file name get two files.
-		for n := 2; used[f.Path]; n++ {
-			f.Path = filepath.Join(o.Dir, strings.TrimSuffix(booth.LeadFileName(h.Name, o.Format), "."+o.Format)+fmt.Sprintf("-%d.%s", n, o.Format))
-		}
-		used[f.Path] = true
-		for _, l := range leads {
-			f.Consultations += len(l.Consultations)
-		}
-		table := booth.LeadTable(leads, key != nil, t)
-		var b bytes.Buffer
-		if o.Format == "csv" {
-			err = booth.WriteLeadsCSV(&b, table)
-		} else {
-			err = sheet.WriteLeads(&b, t("Leads"), table, booth.LeadDateColumn)
-		}
-		if err != nil {
-			return out, err
-		}
-		// Personal data: readable by this user only.
-		if err := booth.WriteFileAtomic(f.Path, b.Bytes(), 0o600); err != nil {
-			return out, booth.Errorf(booth.EINVALID, "Cannot write %s: %v.", f.Path, err)
-		}
-		detail := fmt.Sprintf("lead file %s: %d leads, %d consultations", filepath.Base(f.Path), f.Leads, f.Consultations)
-		if f.Notes {
-			detail += ", with note text"
-		}
-		if err := db.Audit(ctx, AuditExport, h.ID, detail); err != nil {
-			return out, err
-		}
-		out = append(out, f)
-		if o.Progress != nil {
-			o.Progress(i+1, len(hospitals))
-		}
-	}
-	return out, nil
+// LogExport records in the audit log that personal data concerning subject
+// (a hospital's lead file) left the laptop.
+func (db *DB) LogExport(ctx context.Context, subject, detail string) error {
+	return db.Audit(ctx, AuditExport, subject, detail)
 }
 
-// Leads lists a hospital's leads (see WriteLeadFiles), by name. key, when
+// Leads lists a hospital's leads (see leadfiles.Write), by name. key, when
 // it is the hospital's opened notes key, opens the notes.
 func (db *DB) Leads(ctx context.Context, hospitalID string, key *booth.NotesKey) ([]booth.Lead, error) {
 	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})

@@ -14,6 +14,7 @@ import (
 
 	"medibooth/booth"
 	"medibooth/data"
+	"medibooth/leadfiles"
 )
 
 func consent(p booth.Purpose, org string, granted bool) booth.Consent {
@@ -147,7 +148,7 @@ func TestLeadFilesCarryNotesOnlyWithTheHospitalsKey(t *testing.T) {
 	l := mustLeadsDB(t)
 	ctx := context.Background()
 	dir := t.TempDir()
-	files, err := l.db.WriteLeadFiles(ctx, booth.LeadOptions{Dir: dir, Lang: "en"})
+	files, err := leadfiles.Write(ctx, l.db, booth.LeadOptions{Dir: dir, Lang: "en"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +174,7 @@ func TestLeadFilesCarryNotesOnlyWithTheHospitalsKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err = l.db.WriteLeadFiles(ctx, booth.LeadOptions{Dir: dir, Lang: "en", Keys: map[string]*booth.NotesKey{l.a.ID: key, l.b.ID: key}})
+	files, err = leadfiles.Write(ctx, l.db, booth.LeadOptions{Dir: dir, Lang: "en", Keys: map[string]*booth.NotesKey{l.a.ID: key, l.b.ID: key}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +213,7 @@ func TestLeadFilesCarryNotesOnlyWithTheHospitalsKey(t *testing.T) {
 func TestLeadFilesAsCSV(t *testing.T) {
 	l := mustLeadsDB(t)
 	dir := t.TempDir()
-	files, err := l.db.WriteLeadFiles(context.Background(), booth.LeadOptions{Dir: dir, Format: "csv", Lang: "ru", HospitalID: l.a.ID})
+	files, err := leadfiles.Write(context.Background(), l.db, booth.LeadOptions{Dir: dir, Format: "csv", Lang: "ru", HospitalID: l.a.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,10 +234,10 @@ func TestLeadFilesAsCSV(t *testing.T) {
 	if rows[0][1] != "Имя" || len(rows) != 3 || !strings.Contains(flat(rows), "Бауыржан Сейітов") || rows[1][7] != "Русский" {
 		t.Errorf("csv %q", rows)
 	}
-	if _, err := l.db.WriteLeadFiles(context.Background(), booth.LeadOptions{Dir: dir, Format: "pdf"}); err == nil {
+	if _, err := leadfiles.Write(context.Background(), l.db, booth.LeadOptions{Dir: dir, Format: "pdf"}); err == nil {
 		t.Error("a pdf lead file was accepted")
 	}
-	if _, err := l.db.WriteLeadFiles(context.Background(), booth.LeadOptions{Dir: dir, HospitalID: l.v.ID}); err == nil {
+	if _, err := leadfiles.Write(context.Background(), l.db, booth.LeadOptions{Dir: dir, HospitalID: l.v.ID}); err == nil {
 		t.Error("a visitor's id was taken for a hospital")
 	}
 }

@@ -26,6 +26,7 @@ import (
 	"medibooth/booth"
 	"medibooth/booth/label"
 	"medibooth/booth/sheet"
+	"medibooth/leadfiles"
 )
 
 // reportsStore is what the reports screen needs from the database beside
@@ -34,8 +35,8 @@ type reportsStore interface {
 	// Report adds up the event's data; hospitalID "" means every
 	// hospital, else that hospital's consultations and meetings only.
 	Report(ctx context.Context, hospitalID string) (*booth.Report, error)
-	// WriteLeadFiles writes one lead file per hospital (see booth.LeadOptions).
-	WriteLeadFiles(ctx context.Context, o booth.LeadOptions) ([]booth.LeadFile, error)
+	// The lead files (see booth.LeadOptions).
+	leadfiles.Store
 }
 
 // reportsPrefFolder is the folder reports and lead files went to last.

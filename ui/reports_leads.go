@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"medibooth/booth"
+	"medibooth/leadfiles"
 )
 
 // reportsUnlock is a hospital whose notes are to be opened, with the
@@ -77,7 +78,7 @@ func (s *reportsScreen) writeLeads(ctx context.Context, o booth.LeadOptions) ([]
 		return nil, &reportsFileError{o.Dir, err}
 	}
 	o.Progress = s.step
-	lfs, err := s.store.WriteLeadFiles(ctx, o)
+	lfs, err := leadfiles.Write(ctx, s.store, o)
 	out := make([]reportsWritten, len(lfs))
 	for i := range lfs {
 		out[i] = reportsWritten{path: lfs[i].Path, lead: &lfs[i]}

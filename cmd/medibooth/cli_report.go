@@ -11,6 +11,7 @@ import (
 	"medibooth/booth"
 	"medibooth/booth/label"
 	"medibooth/booth/sheet"
+	"medibooth/leadfiles"
 )
 
 // runReport writes the event's report: JSON (the keys HQ scripts read) or
@@ -119,7 +120,7 @@ func (m *Main) runLeads(ctx context.Context, args []string) error {
 	if key != nil {
 		o.Keys = map[string]*booth.NotesKey{o.HospitalID: key}
 	}
-	files, err := db.WriteLeadFiles(ctx, o)
+	files, err := leadfiles.Write(ctx, db, o)
 	if err != nil {
 		return err
 	}
