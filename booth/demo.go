@@ -30,8 +30,10 @@ var demoJSON []byte
 // records, so loading the demo twice gives the same ids.
 const DemoNamespace = "abd1008f-cd96-431f-9dec-4dae4c821325"
 
-// DemoDeviceID is the device every demo record was made on; it is the
-// name-based UUID of "device:Demo laptop" in DemoNamespace.
+// DemoDeviceID is HQ's laptop, which set the demo event up and registered
+// the visitors who came forward before the fair; it is the name-based UUID
+// of "device:Demo laptop" in DemoNamespace. The fair itself was recorded on
+// the desk and doctors' laptops of demofair.go.
 const DemoDeviceID = "4dd3c8b0-ac36-5cf8-a21e-aa489cfc066d"
 
 // DemoDeviceName is the name of the demo device.
@@ -50,6 +52,16 @@ type Demo struct {
 	Staff     []Staff           `json:"staff"`
 	Visitors  []Visitor         `json:"visitors"`
 	Consents  []Consent         `json:"consents"`
+
+	// The fair as it happened (demofair.go): the two laptops it was
+	// recorded on, every scan, the consultations and the travel mart's
+	// meetings. The consultations' notes are in Notes, by consultation id:
+	// the store seals each to its hospital's key, as it does a real one.
+	Devices       []Device               `json:"devices"`
+	Scans         []Scan                 `json:"scans"`
+	Consultations []Consultation         `json:"consultations"`
+	Notes         map[string]NoteContent `json:"-"`
+	Meetings      []Meeting              `json:"meetings"`
 }
 
 // demoFile is the shape of demo/almaty.json: readable by people, without the
@@ -263,7 +275,12 @@ func LoadDemo() (*Demo, error) {
 		}
 		v.Updated = v.Updated.UTC()
 		if v.DeviceID == "" {
+			// HQ registered the visitors who came forward before the
+			// fair; the desk, the walk-ins.
 			v.DeviceID = DemoDeviceID
+			if v.Source == SourceWalkIn {
+				v.DeviceID = DemoDeskID
+			}
 		}
 		if v.Code == "" {
 			v.Code = demoCode(codeSeed, codes)
@@ -287,7 +304,7 @@ func LoadDemo() (*Demo, error) {
 				TextHash:    demoTextHash(p, v.Lang),
 				Lang:        v.Lang,
 				At:          v.Created,
-				DeviceID:    DemoDeviceID,
+				DeviceID:    v.DeviceID,
 			}
 			if err := claim(c.ID, fmt.Sprintf("the %s consent of %s", p, what)); err != nil {
 				return err
@@ -329,6 +346,9 @@ func LoadDemo() (*Demo, error) {
 				return nil, err
 			}
 		}
+	}
+	if err := planDemoFair(d); err != nil {
+		return nil, err
 	}
 	return d, nil
 }

@@ -25,6 +25,12 @@ import (
 func openTestDashboard(t *testing.T) (*App, *data.DB, *booth.Demo, *dashboard) {
 	t.Helper()
 	u, db, demo := newTestDesk(t)
+	return u, db, demo, openDashboardOf(t, u)
+}
+
+// openDashboardOf opens the dashboard of u, signed in.
+func openDashboardOf(t *testing.T, u *App) *dashboard {
+	t.Helper()
 	var d *dashboard
 	act(func() { d = u.openDashboard() })
 	if d == nil {
@@ -32,7 +38,48 @@ func openTestDashboard(t *testing.T) (*App, *data.DB, *booth.Demo, *dashboard) {
 	}
 	t.Cleanup(func() { stopDashboard(t, d) })
 	eventually(t, "the first figures", func() bool { return d.loaded })
-	return u, db, demo, d
+	return d
+}
+
+// dashDemoTiles are the tiles once the demo is loaded and, today, the fresh
+// visitors admitted were admitted and the duplicates and rejected scans
+// made: today's counters and the event's figures.
+func dashDemoTiles(demo *booth.Demo, admitted []booth.Visitor, duplicates, rejected int) []string {
+	c := demoCounts(demo, len(admitted), len(admitted)+duplicates+rejected, rejected)
+	unique := map[string]bool{}
+	for _, s := range demo.Scans {
+		if s.Decision == booth.Admitted {
+			unique[s.VisitorID] = true
+		}
+	}
+	for _, v := range admitted {
+		unique[v.ID] = true
+	}
+	var out []string
+	for _, n := range []int{c.Unique, c.Unique, c.Scans - c.Rejected - c.Unique, c.Rejected, len(unique), len(demo.Consultations), len(demo.Meetings)} {
+		out = append(out, strconv.Itoa(n))
+	}
+	return out
+}
+
+// dashDemoHour is how many visitors the demo fair admitted first in the
+// hour (event-local) of eventTime's day.
+func dashDemoHour(demo *booth.Demo, hour int) int {
+	loc := demo.Event.Location()
+	day := demo.Event.LocalDay(eventTime)
+	first := map[string]time.Time{}
+	for _, s := range demo.Scans {
+		if f, ok := first[s.VisitorID]; s.Decision == booth.Admitted && s.Day == day && (!ok || s.At.Before(f)) {
+			first[s.VisitorID] = s.At
+		}
+	}
+	n := 0
+	for _, at := range first {
+		if at.In(loc).Hour() == hour {
+			n++
+		}
+	}
+	return n
 }
 
 // stopDashboard stops d and waits for its polling goroutine to return.
@@ -77,7 +124,15 @@ func dashBarOf(bars []dashBar, key string) (int, bool) {
 }
 
 func TestDashboardZerosOnFreshEvent(t *testing.T) {
-	u, _, _, d := openTestDashboard(t)
+	// The demo's registrations, before the fair began.
+	demo, err := booth.LoadDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	demo.Scans, demo.Consultations, demo.Meetings = nil, nil, nil
+	u, _, _ := newTestAppOf(t, demo)
+	signInAs(t, u, "Admin", testPIN)
+	d := openDashboardOf(t, u)
 	act(func() {
 		if u.desk != nil {
 			t.Error("the desk still runs under the dashboard")
@@ -112,28 +167,79 @@ func TestDashboardZerosOnFreshEvent(t *testing.T) {
 	})
 }
 
+// From the first start, the dashboard of the demo shows the fair as it
+// happened: 197 visitors, 77 patients in 97 consultations, 150 meetings
+// with 17 MOUs, and the first day's check-ins as today's.
+func TestDashboardShowsTheDemoFair(t *testing.T) {
+	_, _, demo, d := openTestDashboard(t)
+	today := demoCounts(demo, 0, 0, 0)
+	act(func() {
+		if got, want := dashTileValues(d), dashDemoTiles(demo, nil, 0, 0); !reflect.DeepEqual(got, want) ||
+			want[4] != "197" || want[5] != "97" || want[6] != "150" || today.Unique != 123 {
+			t.Errorf("the demo shows %v, want %v", got, want)
+		}
+		n := func(count int) map[string]any { return map[string]any{"Count": count} }
+		for _, c := range []struct{ got, want string }{
+			{d.visitors.sub.Text, lang.L("Registered: {{.Count}}", n(197))},
+			{d.consultations.sub.Text, lang.L("Patients: {{.Count}}", n(77))},
+			{d.meetings.sub.Text, lang.L("MOUs: {{.Count}}", n(17))},
+			{d.visitorsToday.sub.Text, lang.L("Scans: {{.Count}}", n(today.Scans))},
+		} {
+			if c.got != c.want {
+				t.Errorf("%q, want %q", c.got, c.want)
+			}
+		}
+		if d.note.Visible() {
+			t.Error("the demo says nothing happened yet")
+		}
+		if want := []dashBar{{key: "2026-09-17", n: 123, now: true}, {key: "2026-09-18", n: 102}}; !reflect.DeepEqual(d.days.shown, want) {
+			t.Errorf("days: %v, want %v", d.days.shown, want)
+		}
+		if len(d.hospitals.shown) != 4 || len(d.types.shown) == 0 || len(d.languages.shown) == 0 {
+			t.Errorf("hospitals %v, types %v, languages %v", d.hospitals.shown, d.types.shown, d.languages.shown)
+		}
+		for _, c := range []*dashChart{d.hours, d.days, d.hospitals, d.types, d.languages} {
+			if c.empty.Visible() {
+				t.Errorf("the chart %q is empty", c.empty.Text)
+			}
+		}
+	})
+}
+
 func TestDashboardFollowsScansWithoutAClick(t *testing.T) {
 	_, db, demo, d := openTestDashboard(t)
-	v := demo.Visitors[3]
+	fresh := freshVisitors(demo)
+	v := fresh[3]
+	byType, byLang := 0, 0
+	for _, w := range demo.Visitors {
+		if w.Type == v.Type {
+			byType++
+		}
+		if w.Lang == v.Lang {
+			byLang++
+		}
+	}
+	today := demoCounts(demo, 0, 0, 0)
 
 	dashCheckin(t, db, v.Code)
-	eventually(t, "one visitor today, admitted", func() bool {
-		return reflect.DeepEqual(dashTileValues(d), []string{"1", "1", "0", "0", "1", "0", "0"})
+	eventually(t, "one visitor more today, admitted", func() bool {
+		return reflect.DeepEqual(dashTileValues(d), dashDemoTiles(demo, fresh[3:4], 0, 0))
 	})
 	act(func() {
 		if d.note.Visible() {
 			t.Error("the empty-state sentence stays after a check-in")
 		}
-		if n, _ := dashBarOf(d.hours.shown, "11"); n != 1 {
+		if n, _ := dashBarOf(d.hours.shown, "11"); n != dashDemoHour(demo, 11)+1 {
 			t.Errorf("11:00 shows %d check-ins: %v", n, d.hours.shown)
 		}
-		if n, _ := dashBarOf(d.days.shown, "2026-09-17"); n != 1 {
+		if n, _ := dashBarOf(d.days.shown, "2026-09-17"); n != today.Unique+1 {
 			t.Errorf("today shows %d check-ins: %v", n, d.days.shown)
 		}
-		if n, _ := dashBarOf(d.types.shown, string(v.Type)); n != 1 || d.types.empty.Visible() {
+		// Every demo visitor came on one day at least.
+		if n, _ := dashBarOf(d.types.shown, string(v.Type)); n != byType || d.types.empty.Visible() {
 			t.Errorf("by type: %v", d.types.shown)
 		}
-		if n, _ := dashBarOf(d.languages.shown, v.Lang); n != 1 {
+		if n, _ := dashBarOf(d.languages.shown, v.Lang); n != byLang {
 			t.Errorf("by language: %v (visitor speaks %q)", d.languages.shown, v.Lang)
 		}
 	})
@@ -143,15 +249,15 @@ func TestDashboardFollowsScansWithoutAClick(t *testing.T) {
 		t.Fatalf("second scan: %s", s.Decision)
 	}
 	eventually(t, "the duplicate counted", func() bool {
-		return reflect.DeepEqual(dashTileValues(d), []string{"1", "1", "1", "0", "1", "0", "0"})
+		return reflect.DeepEqual(dashTileValues(d), dashDemoTiles(demo, fresh[3:4], 1, 0))
 	})
 	dashCheckin(t, db, "hello")
-	dashCheckin(t, db, demo.Visitors[4].Code)
+	dashCheckin(t, db, fresh[4].Code)
 	eventually(t, "a rejected scan and a second visitor", func() bool {
-		return reflect.DeepEqual(dashTileValues(d), []string{"2", "2", "1", "1", "2", "0", "0"})
+		return reflect.DeepEqual(dashTileValues(d), dashDemoTiles(demo, fresh[3:5], 1, 1))
 	})
 	act(func() {
-		if want := lang.L("Scans: {{.Count}}", map[string]any{"Count": 4}); d.visitorsToday.sub.Text != want {
+		if want := lang.L("Scans: {{.Count}}", map[string]any{"Count": today.Scans + 4}); d.visitorsToday.sub.Text != want {
 			t.Errorf("under today's visitors: %q, want %q", d.visitorsToday.sub.Text, want)
 		}
 	})
@@ -170,9 +276,10 @@ func TestDashboardFollowsScansAtTheDesk(t *testing.T) {
 	})
 	t.Cleanup(func() { stopDashboard(t, d) })
 	eventually(t, "the first figures", func() bool { return d.loaded })
-	scan(u.desk, demo.Visitors[7].Code, fyne.KeyReturn)
+	scan(u.desk, freshVisitors(demo)[7].Code, fyne.KeyReturn)
+	want := strconv.Itoa(demoCounts(demo, 1, 1, 0).Unique)
 	eventually(t, "the desk's check-in on the dashboard", func() bool {
-		return d.visitorsToday.value.Text == "1" && d.admitted.value.Text == "1"
+		return d.visitorsToday.value.Text == want && d.admitted.value.Text == want
 	})
 	// Locked, the desk stops; the dashboard's counts stay up. Closed, it
 	// stops polling.
@@ -203,17 +310,29 @@ func TestDashboardConsultationsAndMeetings(t *testing.T) {
 	if err := db.AddMeeting(ctx, &booth.Meeting{FirmID: firms[0].ID, Agency: "Koktem Travel", MOU: true}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "one consultation and one meeting", func() bool {
-		return d.consultations.value.Text == "1" && d.meetings.value.Text == "1"
+	consults, meetings, mous := strconv.Itoa(len(demo.Consultations)+1), strconv.Itoa(len(demo.Meetings)+1), 1
+	atH := 1
+	for _, c := range demo.Consultations {
+		if c.OrgID == h.ID {
+			atH++
+		}
+	}
+	for _, m := range demo.Meetings {
+		if m.MOU {
+			mous++
+		}
+	}
+	eventually(t, "one consultation and one meeting more", func() bool {
+		return d.consultations.value.Text == consults && d.meetings.value.Text == meetings
 	})
 	act(func() {
-		if want := []dashBar{{key: h.Name, n: 1}}; !reflect.DeepEqual(d.hospitals.shown, want) {
-			t.Errorf("hospitals: %v, want %v", d.hospitals.shown, want)
+		if n, _ := dashBarOf(d.hospitals.shown, h.Name); n != atH || len(d.hospitals.shown) != 4 {
+			t.Errorf("hospitals: %v, want %d at %s", d.hospitals.shown, atH, h.Name)
 		}
 		if d.hospitals.empty.Visible() || d.note.Visible() {
 			t.Error("an empty sentence stays after a consultation")
 		}
-		if want := lang.L("MOUs: {{.Count}}", map[string]any{"Count": 1}); d.meetings.sub.Text != want {
+		if want := lang.L("MOUs: {{.Count}}", map[string]any{"Count": mous}); d.meetings.sub.Text != want {
 			t.Errorf("under the meetings: %q, want %q", d.meetings.sub.Text, want)
 		}
 	})
@@ -222,10 +341,10 @@ func TestDashboardConsultationsAndMeetings(t *testing.T) {
 func TestDashboardStopEndsPolling(t *testing.T) {
 	_, db, demo, d := openTestDashboard(t)
 	stopDashboard(t, d)
-	dashCheckin(t, db, demo.Visitors[9].Code)
+	dashCheckin(t, db, freshVisitors(demo)[9].Code)
 	time.Sleep(4 * dashboardPoll)
 	act(func() {
-		if got := d.visitorsToday.value.Text; got != "0" {
+		if got := d.visitorsToday.value.Text; got != strconv.Itoa(demoCounts(demo, 0, 0, 0).Unique) {
 			t.Errorf("a stopped dashboard changed to %s", got)
 		}
 	})

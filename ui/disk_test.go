@@ -73,7 +73,7 @@ func TestDeskFullDisk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	scan(d, demo.Visitors[2].Code, fyne.KeyReturn)
+	scan(d, freshVisitors(demo)[2].Code, fyne.KeyReturn)
 	want := translation(t, CurrentLanguage(), data.ErrDiskFull.Message)
 	eventually(t, "the red card saying the disk is full", func() bool { return d.cardNote.Text == want })
 	act(func() {
@@ -87,6 +87,6 @@ func TestDeskFullDisk(t *testing.T) {
 	if err := os.Remove(filler); err != nil {
 		t.Fatal(err)
 	}
-	scan(d, demo.Visitors[2].Code, fyne.KeyReturn)
+	scan(d, freshVisitors(demo)[2].Code, fyne.KeyReturn)
 	eventually(t, "the green card once space returned", func() bool { return d.card.FillColor == colorAdmitted })
 }

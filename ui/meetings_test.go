@@ -18,10 +18,23 @@ import (
 )
 
 // openTestMeetings signs in as the demo's admin and opens the meeting log,
-// waiting until the event and our firms are loaded.
+// waiting until the event and our firms are loaded. The travel mart has
+// not begun: the demo's meetings are left out.
 func openTestMeetings(t *testing.T) (*App, *data.DB, *meetingsScreen) {
 	t.Helper()
-	u, db, _ := newTestDesk(t)
+	demo, err := booth.LoadDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	demo.Meetings = nil
+	return openTestMeetingsOf(t, demo)
+}
+
+// openTestMeetingsOf is openTestMeetings over the demo d, as given.
+func openTestMeetingsOf(t *testing.T, demo *booth.Demo) (*App, *data.DB, *meetingsScreen) {
+	t.Helper()
+	u, db, _ := newTestAppOf(t, demo)
+	signInAs(t, u, "Admin", testPIN)
 	var s *meetingsScreen
 	act(func() { s = u.openMeetings() })
 	if s == nil {
@@ -29,6 +42,25 @@ func openTestMeetings(t *testing.T) (*App, *data.DB, *meetingsScreen) {
 	}
 	eventually(t, "our 12 firms and 4 hospitals", func() bool { return s.ev != nil && len(s.firms) == 16 })
 	return u, db, s
+}
+
+// The demo's travel mart is on the meeting log from the first start: 150
+// meetings of 12 firms with 42 agencies, 17 of them ending in an MOU.
+func TestB2BMeetingsOfTheDemoFair(t *testing.T) {
+	demo, err := booth.LoadDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, s := openTestMeetingsOf(t, demo)
+	eventually(t, "the demo's meetings", func() bool {
+		c := s.counts
+		return c.Meetings == 150 && c.MOUs == 17 && c.Agencies == 42 && c.Firms == 12
+	})
+	act(func() {
+		if s.byFirm.Length() != 12 || s.byAgency.Length() != 42 {
+			t.Errorf("%d firms, %d agencies listed", s.byFirm.Length(), s.byAgency.Length())
+		}
+	})
 }
 
 func TestB2BMeetingsScreen(t *testing.T) {

@@ -193,7 +193,7 @@ func TestQueuePanelCallStartFinish(t *testing.T) {
 func TestQueuePanelAddsByBadge(t *testing.T) {
 	u, db, demo, _ := newQueueTestApp(t)
 	anam := hospitalNamed(t, db, "Korea University Anam")
-	v := demo.Visitors[4]
+	v := freshVisitors(demo)[4]
 	var p *queuePanel
 	act(func() {
 		p = newQueuePanel(u, anam, nil)

@@ -27,8 +27,9 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	return m.print(c, res, fmt.Sprintf("Demo event %q loaded: %d organisations, %d visitors (%d new).\n",
-		res.Event, res.Orgs, res.Visitors, res.Added))
+	return m.print(c, res, fmt.Sprintf("Demo event %q loaded: %d organisations, %d visitors (%d new); "+
+		"the fair's %d scans, %d consultations and %d meetings (%d records new).\n",
+		res.Event, res.Orgs, res.Visitors, res.Added, res.Scans, res.Consultations, res.Meetings, res.FairAdded))
 }
 
 func (m *Main) runEventInit(ctx context.Context, args []string) error {

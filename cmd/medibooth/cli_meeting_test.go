@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +13,27 @@ import (
 func TestCLIMeetingAddAndList(t *testing.T) {
 	c := newCLI(t)
 	c.run("demo")
+	// The demo's travel mart, before these meetings.
+	var base meetingList
+	c.mustJSON(&base, "meeting", "list")
+	baseFirm := func(name string) booth.FirmMeetings {
+		for _, f := range base.ByFirm {
+			if f.Firm == name {
+				return f
+			}
+		}
+		return booth.FirmMeetings{}
+	}
+	met := map[string]bool{} // firm and agency pairs that met
+	silkWay := booth.AgencyMeetings{}
+	for _, a := range base.ByAgency {
+		if a.Agency == "Silk Way Travel Almaty" {
+			silkWay = a
+		}
+	}
+	for _, r := range base.Results {
+		met[r.Firm+"|"+r.Agency] = true
+	}
 	var m booth.Meeting
 	c.mustJSON(&m, "meeting", "add", "--firm", "Hangang Medical Tour", "--agency", "Silk Way Travel Almaty",
 		"--outcome", "Wants packages for health screening.", "--attendees", "Kim Min-ji; Aidana Seitkali", "--next", "Send prices by Friday")
@@ -35,32 +58,48 @@ func TestCLIMeetingAddAndList(t *testing.T) {
 
 	var list meetingList
 	c.mustJSON(&list, "meeting", "list")
-	if len(list.Results) != 3 || list.Meetings != 3 || list.MOUs != 1 || list.Firms != 2 || list.Agencies != 2 {
-		t.Fatalf("meeting list --json: %d results, totals %d meetings %d MOUs %d firms %d agencies",
-			len(list.Results), list.Meetings, list.MOUs, list.Firms, list.Agencies)
+	if base.Meetings != 150 || len(list.Results) != len(base.Results)+3 || list.Meetings != base.Meetings+3 || list.MOUs != base.MOUs+1 ||
+		list.Firms != 12 || list.Agencies != base.Agencies+1 {
+		t.Fatalf("meeting list --json: %d results, totals %d meetings %d MOUs %d firms %d agencies; the demo's: %d meetings, %d MOUs, %d agencies",
+			len(list.Results), list.Meetings, list.MOUs, list.Firms, list.Agencies, base.Meetings, base.MOUs, base.Agencies)
 	}
-	if len(list.ByFirm) != 12 || list.ByFirm[0].Firm != "Hangang Medical Tour" || list.ByFirm[0].Meetings != 2 || list.ByFirm[0].Agencies != 2 {
-		t.Errorf("by firm: %+v", list.ByFirm)
+	// Hangang met Silk Way (perhaps again) and a new agency.
+	hangang, newPair := baseFirm("Hangang Medical Tour"), 0
+	if !met["Hangang Medical Tour|Silk Way Travel Almaty"] {
+		newPair = 1
 	}
-	if len(list.ByAgency) != 2 || list.ByAgency[0].Agency != "Silk Way Travel Almaty" || list.ByAgency[0].Meetings != 2 ||
-		list.ByAgency[0].Firms != 2 || list.ByAgency[0].MOUs != 1 {
-		t.Errorf("by agency: %+v", list.ByAgency)
+	i := slices.IndexFunc(list.ByFirm, func(f booth.FirmMeetings) bool { return f.Firm == "Hangang Medical Tour" })
+	if len(list.ByFirm) != 12 || i < 0 || list.ByFirm[i].Meetings != hangang.Meetings+2 || list.ByFirm[i].Agencies != hangang.Agencies+1+newPair {
+		t.Errorf("by firm: %+v; Hangang before: %+v", list.ByFirm, hangang)
+	}
+	firms := silkWay.Firms
+	for _, f := range []string{"Hangang Medical Tour", "K-Care Global Travel"} {
+		if !met[f+"|Silk Way Travel Almaty"] {
+			firms++
+		}
+	}
+	j := slices.IndexFunc(list.ByAgency, func(a booth.AgencyMeetings) bool { return a.Agency == "Silk Way Travel Almaty" })
+	if len(list.ByAgency) != len(base.ByAgency)+1 || j < 0 || list.ByAgency[j].Meetings != silkWay.Meetings+2 ||
+		list.ByAgency[j].Firms != firms || list.ByAgency[j].MOUs != silkWay.MOUs+1 {
+		t.Errorf("by agency: %+v; Silk Way before: %+v", list.ByAgency, silkWay)
 	}
 	var one meetingList
 	c.mustJSON(&one, "meeting", "list", "--firm", "K-Care")
-	if len(one.Results) != 1 || one.Results[0].ID != mou.ID || one.Meetings != 3 {
+	if len(one.Results) != baseFirm("K-Care Global Travel").Meetings+1 || one.Results[0].ID != mou.ID || one.Meetings != list.Meetings {
 		t.Errorf("list --firm K-Care: %+v", one)
 	}
 	exit, out, errs := c.run("meeting", "list")
-	if exit != 0 || !strings.Contains(out, "K-Care Global Travel\tSilk Way Travel Almaty\tMOU") ||
-		!strings.Contains(out, "3 meetings of 2 firms with 2 agencies; 1 MOUs.") {
-		t.Errorf("meeting list: exit %d %q %s", exit, out, errs)
+	totals := fmt.Sprintf("%d meetings of 12 firms with %d agencies; %d MOUs.", list.Meetings, list.Agencies, list.MOUs)
+	if exit != 0 || !strings.Contains(out, "K-Care Global Travel\tSilk Way Travel Almaty\tMOU") || !strings.Contains(out, totals) {
+		t.Errorf("meeting list: exit %d %q %s; want %q", exit, out, errs, totals)
 	}
 }
 
 func TestCLIMeetingErrors(t *testing.T) {
 	c := newCLI(t)
 	c.run("demo")
+	var base meetingList
+	c.mustJSON(&base, "meeting", "list")
 	for _, bad := range []struct {
 		args []string
 		exit int
@@ -87,8 +126,8 @@ func TestCLIMeetingErrors(t *testing.T) {
 	}
 	var list meetingList
 	c.mustJSON(&list, "meeting", "list")
-	if list.Meetings != 0 || len(list.Results) != 0 {
-		t.Errorf("refused meetings were stored: %+v", list)
+	if list.Meetings != base.Meetings || len(list.Results) != len(base.Results) {
+		t.Errorf("refused meetings were stored: %d meetings, %d before", list.Meetings, base.Meetings)
 	}
 }
 

@@ -2,15 +2,32 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
+// report is the part of the JSON report TestCLIReport reads.
+type report struct {
+	VisitorsUnique            int            `json:"visitors_unique"`
+	Scans                     int            `json:"scans"`
+	CheckinsByDay             map[string]int `json:"checkins_by_day"`
+	VisitorsByType            map[string]int `json:"visitors_by_type"`
+	Consultations             int            `json:"consultations"`
+	ConsultationsByHospital   map[string]int `json:"consultations_by_hospital"`
+	ConsultationsByDepartment map[string]int `json:"consultations_by_department"`
+	Meetings                  int            `json:"meetings"`
+	MeetingsByFirm            map[string]int `json:"meetings_by_firm"`
+}
+
 func TestCLIReport(t *testing.T) {
 	c := newCLI(t)
 	c.run("demo")
+	// The demo fair's report; what follows adds to it.
+	var base report
+	c.mustJSON(&base, "report", "--format", "json")
 	var a, b struct{ ID, Code string }
 	c.mustJSON(&a, "visitor", "add", "--name", "Айгерім Сейітқали", "--consent", "contact,health", "--type", "patient")
 	c.mustJSON(&b, "visitor", "add", "--name", "김민준", "--consent", "contact", "--type", "media")
@@ -19,28 +36,21 @@ func TestCLIReport(t *testing.T) {
 	}
 	c.mustJSON(&struct{}{}, "consult", "add", "--visitor", a.ID, "--hospital", "Seoul National University Dental", "--dept", "Dentistry")
 	c.mustJSON(&struct{}{}, "meeting", "add", "--firm", "Hangang", "--agency", "Koktem Tour", "--mou")
-	var r struct {
-		VisitorsUnique            int            `json:"visitors_unique"`
-		Scans                     int            `json:"scans"`
-		CheckinsByDay             map[string]int `json:"checkins_by_day"`
-		VisitorsByType            map[string]int `json:"visitors_by_type"`
-		Consultations             int            `json:"consultations"`
-		ConsultationsByHospital   map[string]int `json:"consultations_by_hospital"`
-		ConsultationsByDepartment map[string]int `json:"consultations_by_department"`
-		Meetings                  int            `json:"meetings"`
-	}
+	var r report
 	c.mustJSON(&r, "report", "--format", "json")
-	if r.VisitorsUnique != 2 || r.Scans != 3 || r.CheckinsByDay["2026-09-17"] != 2 || r.VisitorsByType["media"] != 1 ||
-		r.Consultations != 1 || r.ConsultationsByHospital["Seoul National University Dental Hospital"] != 1 ||
-		r.ConsultationsByDepartment["Dentistry"] != 1 || r.Meetings != 1 {
-		t.Fatalf("report: %+v", r)
+	const dental = "Seoul National University Dental Hospital"
+	if base.VisitorsUnique != 197 || r.VisitorsUnique != base.VisitorsUnique+2 || r.Scans != base.Scans+3 ||
+		r.CheckinsByDay["2026-09-17"] != base.CheckinsByDay["2026-09-17"]+2 || r.VisitorsByType["media"] != base.VisitorsByType["media"]+1 ||
+		r.Consultations != base.Consultations+1 || r.ConsultationsByHospital[dental] != base.ConsultationsByHospital[dental]+1 ||
+		r.ConsultationsByDepartment["Dentistry"] != base.ConsultationsByDepartment["Dentistry"]+1 || r.Meetings != base.Meetings+1 {
+		t.Fatalf("report: %+v\nthe demo's: %+v", r, base)
 	}
 	out := filepath.Join(t.TempDir(), "report.csv")
 	if exit, _, errs := c.run("report", "--format", "csv", "--out", out); exit != 0 {
 		t.Fatalf("csv: %d %s", exit, errs)
 	}
 	csv, err := os.ReadFile(out)
-	if err != nil || !bytes.HasPrefix(csv, []byte("\xEF\xBB\xBF")) || !strings.Contains(string(csv), "meetings_by_firm,Hangang Medical Tour,1") {
+	if err != nil || !bytes.HasPrefix(csv, []byte("\xEF\xBB\xBF")) || !strings.Contains(string(csv), fmt.Sprintf("meetings_by_firm,Hangang Medical Tour,%d\r\n", base.MeetingsByFirm["Hangang Medical Tour"]+1)) {
 		t.Fatalf("csv report: %v %q", err, csv[:min(len(csv), 200)])
 	}
 	xlsx := filepath.Join(t.TempDir(), "report.xlsx")

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -251,9 +252,18 @@ func screenshot(t *testing.T, display, path string) {
 	}
 }
 
-// waitScans waits until the database holds exactly the wanted scans.
-func waitScans(t *testing.T, dataDir string, want map[booth.Decision]int) {
+// waitScans waits until the database holds exactly the demo fair's scans
+// and the wanted ones.
+func waitScans(t *testing.T, dataDir string, added map[booth.Decision]int) {
 	t.Helper()
+	demo, err := booth.LoadDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := maps.Clone(added)
+	for _, s := range demo.Scans {
+		want[s.Decision]++
+	}
 	var got map[booth.Decision]int
 	deadline := time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
