@@ -19,6 +19,7 @@ import (
 	"medibooth/booth"
 	"medibooth/booth/camera"
 	"medibooth/booth/label"
+	"medibooth/consents"
 )
 
 // findButton returns the button labelled text inside o, or nil.
@@ -151,7 +152,11 @@ func TestDeskWebcamChecksInBadges(t *testing.T) {
 	var ids []string
 	for _, name := range []string{"Гүлназ Әбенова", "박지훈"} {
 		v := &booth.Visitor{Name: name}
-		if err := other.CreateVisitor(ctx, v, consentAnswers{Contact: true}.records("ru")); err != nil {
+		records, err := consents.Answers{Contact: true}.Records("", "ru")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := other.CreateVisitor(ctx, v, records); err != nil {
 			t.Fatal(err)
 		}
 		code, _, err := other.BadgeCode(ctx, v.ID)

@@ -10,6 +10,7 @@ import (
 
 	"medibooth/assets"
 	"medibooth/booth"
+	"medibooth/consents"
 )
 
 // The doctors' desk takes a visitor's consent to health information on the
@@ -81,13 +82,12 @@ func (d *doctorDesk) askConsent() {
 			if !a.ask {
 				continue
 			}
-			t, err := assets.ConsentText(string(a.p), vlang)
+			c, err := consents.Record(v.ID, a.p, a.org, a.granted, vlang)
 			if err != nil {
 				status.SetText(message(err))
 				return
 			}
-			records = append(records, booth.Consent{VisitorID: v.ID, Purpose: a.p, OrgID: a.org, Granted: a.granted,
-				TextVersion: assets.ConsentVersion, TextHash: assets.Hash(t), Lang: vlang})
+			records = append(records, c)
 		}
 		go func() {
 			var err error

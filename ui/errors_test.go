@@ -18,7 +18,7 @@ import (
 
 // errorPackages hold the errors the screens show: their sentences are
 // translated through Localize.
-var errorPackages = []string{"../booth", "../boothnet", "../booth/label", "../booth/sheet", "../booth/camera", "../data", "."}
+var errorPackages = []string{"../booth", "../boothnet", "../consents", "../hqpush", "../leadfiles", "../booth/label", "../booth/sheet", "../booth/camera", "../data", "."}
 
 // errorKeys returns every sentence and format the error packages give a
 // booth.Error: the literal format of booth.Errorf (and of the CSV import's

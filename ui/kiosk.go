@@ -16,6 +16,7 @@ import (
 
 	"medibooth/booth"
 	"medibooth/booth/label"
+	"medibooth/consents"
 )
 
 // kioskStep is one full-screen page of the kiosk.
@@ -100,7 +101,7 @@ type kiosk struct {
 	typeBtns                        []*widget.Button // in booth.VisitorTypes order
 	problem                         *widget.Label    // about: what to correct
 
-	answers             consentAnswers
+	answers             consents.Answers
 	consentText         *widget.Label // the consent page's text
 	agreeBtn, refuseBtn *widget.Button
 	share, interests    map[string]bool // hospital ids and specialties chosen
@@ -197,7 +198,7 @@ func (k *kiosk) forget() {
 	k.lang = ""
 	k.name, k.phone, k.email, k.birth, k.city = nil, nil, nil, nil, nil
 	k.visitorType = booth.TypePatient
-	k.answers = consentAnswers{}
+	k.answers = consents.Answers{}
 	k.share, k.interests = map[string]bool{}, map[string]bool{}
 	k.busy, k.visitor, k.badge = false, nil, nil
 	k.printed = false
@@ -446,7 +447,11 @@ func (k *kiosk) register() {
 			answers.Hospitals = append(answers.Hospitals, h.ID)
 		}
 	}
-	consents := answers.records(v.Lang)
+	records, err := answers.Records("", v.Lang)
+	if err != nil {
+		k.status.SetText(message(err))
+		return
+	}
 	ctx := k.app.ctx()
 	target := k.app.printer()
 	printing := target != "" || k.app.cfg.Print != nil
@@ -456,7 +461,7 @@ func (k *kiosk) register() {
 	k.backBtn.Disable()
 	k.status.SetText(lang.L("Saving…"))
 	go func() {
-		if err := k.app.cfg.Store.CreateVisitor(ctx, v, consents); err != nil {
+		if err := k.app.cfg.Store.CreateVisitor(ctx, v, records); err != nil {
 			log.Printf("kiosk register: %v", err)
 			k.app.do(func() {
 				if k.stale(gen) {

@@ -19,6 +19,7 @@ import (
 
 	"medibooth/assets"
 	"medibooth/booth"
+	"medibooth/consents"
 )
 
 // duplicateDelay is how long typing pauses before the duplicate check runs.
@@ -324,21 +325,25 @@ func (f *registerForm) submit() {
 		f.status.SetText(lang.L("Without the consent to collection and contact the visitor cannot be registered."))
 		return
 	}
-	if len(f.share.Selected) > 0 && !f.transfer.Checked {
-		f.status.SetText(lang.L("The hospitals are in Korea: sharing with them needs the consent to transfer abroad. Tick it, or clear the hospitals."))
-		return
-	}
-	answers := consentAnswers{Contact: true, Health: f.health.Checked, Transfer: f.transfer.Checked, Marketing: f.marketing.Checked}
+	answers := consents.Answers{Contact: true, Health: f.health.Checked, Transfer: f.transfer.Checked, Marketing: f.marketing.Checked}
 	for _, h := range f.hospitals {
 		if containsString(f.share.Selected, h.Name) {
 			answers.Hospitals = append(answers.Hospitals, h.ID)
 		}
 	}
-	consents := answers.records(v.Lang)
+	records, err := answers.Records("", v.Lang)
+	if err != nil {
+		f.status.SetText(message(err))
+		return
+	}
+	if consents.CheckShare(nil, records) != nil {
+		f.status.SetText(lang.L("The hospitals are in Korea: sharing with them needs the consent to transfer abroad. Tick it, or clear the hospitals."))
+		return
+	}
 	f.busy = true
 	f.submitBtn.Disable()
 	go func() {
-		err := f.app.cfg.Store.CreateVisitor(f.app.ctx(), v, consents)
+		err := f.app.cfg.Store.CreateVisitor(f.app.ctx(), v, records)
 		f.app.do(func() {
 			f.busy = false
 			f.submitBtn.Enable()

@@ -16,6 +16,7 @@ import (
 
 	"medibooth/assets"
 	"medibooth/booth"
+	"medibooth/consents"
 )
 
 // visitorView is one visitor's details for desk staff: their data, scan
@@ -218,15 +219,13 @@ func (vw *visitorView) withdraw(c booth.Consent) {
 		if !ok {
 			return
 		}
-		text, err := assets.ConsentText(string(c.Purpose), vw.v.Lang)
+		w, err := consents.Record(vw.v.ID, c.Purpose, c.OrgID, false, vw.v.Lang)
 		if err != nil {
 			vw.status.SetText(message(err))
 			return
 		}
-		w := &booth.Consent{VisitorID: vw.v.ID, Purpose: c.Purpose, OrgID: c.OrgID, Granted: false,
-			TextVersion: assets.ConsentVersion, TextHash: assets.Hash(text), Lang: vw.v.Lang}
 		go func() {
-			err := vw.app.cfg.Store.AddConsent(vw.app.ctx(), w)
+			err := vw.app.cfg.Store.AddConsent(vw.app.ctx(), &w)
 			vw.app.do(func() {
 				if err != nil {
 					vw.status.SetText(message(err))
@@ -242,7 +241,12 @@ func (vw *visitorView) withdraw(c booth.Consent) {
 // it when the visitor agrees. Sharing with a hospital in Korea needs the
 // consent to transfer abroad first, as at registration.
 func (vw *visitorView) give(p booth.Purpose, org, title string) {
-	if p == booth.PurposeProvision && !booth.HasConsent(vw.consents, booth.PurposeTransfer, "") {
+	c, err := consents.Record(vw.v.ID, p, org, true, vw.v.Lang)
+	if err != nil {
+		vw.status.SetText(message(err))
+		return
+	}
+	if consents.CheckShare(vw.consents, []booth.Consent{c}) != nil {
 		vw.status.SetText(lang.L("The hospitals are in Korea: the consent to transfer abroad comes first."))
 		return
 	}
@@ -259,10 +263,8 @@ func (vw *visitorView) give(p booth.Purpose, org, title string) {
 		if !ok {
 			return
 		}
-		c := &booth.Consent{VisitorID: vw.v.ID, Purpose: p, OrgID: org, Granted: true,
-			TextVersion: assets.ConsentVersion, TextHash: assets.Hash(text), Lang: vw.v.Lang}
 		go func() {
-			err := vw.app.cfg.Store.AddConsent(vw.app.ctx(), c)
+			err := vw.app.cfg.Store.AddConsent(vw.app.ctx(), &c)
 			vw.app.do(func() {
 				if err != nil {
 					vw.status.SetText(message(err))

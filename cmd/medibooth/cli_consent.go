@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"medibooth/assets"
 	"medibooth/booth"
+	"medibooth/consents"
 )
 
 // runVisitorConsent records consents a visitor gives or withdraws after
@@ -55,20 +55,11 @@ func (m *Main) runVisitorConsent(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	transfer := slices.Contains(given, booth.PurposeTransfer) ||
-		(booth.HasConsent(held, booth.PurposeTransfer, "") && !slices.Contains(taken, booth.PurposeTransfer))
-	if len(share) > 0 && !transfer {
-		return booth.Errorf(booth.EINVALID, "The hospitals are in Korea: --share-with needs the consent to transfer abroad (--give transfer).")
-	}
 	var records []booth.Consent
 	add := func(p booth.Purpose, orgID string, granted bool) error {
-		text, err := assets.ConsentText(string(p), v.Lang)
-		if err != nil {
-			return err
-		}
-		records = append(records, booth.Consent{VisitorID: v.ID, Purpose: p, OrgID: orgID, Granted: granted,
-			TextVersion: assets.ConsentVersion, TextHash: assets.Hash(text), Lang: v.Lang})
-		return nil
+		c, err := consents.Record(v.ID, p, orgID, granted, v.Lang)
+		records = append(records, c)
+		return err
 	}
 	for _, list := range []struct {
 		purposes []booth.Purpose
@@ -95,6 +86,9 @@ func (m *Main) runVisitorConsent(ctx context.Context, args []string) error {
 				return err
 			}
 		}
+	}
+	if consents.CheckShare(held, records) != nil {
+		return booth.Errorf(booth.EINVALID, "The hospitals are in Korea: --share-with needs the consent to transfer abroad (--give transfer).")
 	}
 	for i := range records {
 		if err := db.AddConsent(ctx, &records[i]); err != nil {

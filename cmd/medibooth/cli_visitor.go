@@ -7,9 +7,9 @@ import (
 	"slices"
 	"strings"
 
-	"medibooth/assets"
 	"medibooth/booth"
 	"medibooth/booth/sheet"
+	"medibooth/consents"
 )
 
 func (m *Main) runVisitorAdd(ctx context.Context, args []string) error {
@@ -64,15 +64,11 @@ func (m *Main) runVisitorAdd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	var consents []booth.Consent
+	var records []booth.Consent
 	add := func(p booth.Purpose, orgID string) error {
-		text, err := assets.ConsentText(string(p), v.Lang)
-		if err != nil {
-			return err
-		}
-		consents = append(consents, booth.Consent{Purpose: p, OrgID: orgID, Granted: true,
-			TextVersion: assets.ConsentVersion, TextHash: assets.Hash(text), Lang: v.Lang})
-		return nil
+		c, err := consents.Record("", p, orgID, true, v.Lang)
+		records = append(records, c)
+		return err
 	}
 	for _, p := range purposes {
 		if err := add(p, ""); err != nil {
@@ -90,10 +86,10 @@ func (m *Main) runVisitorAdd(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	if len(share) > 0 && !slices.Contains(purposes, booth.PurposeTransfer) {
+	if consents.CheckShare(nil, records) != nil {
 		return booth.Errorf(booth.EINVALID, "The hospitals are in Korea: --share-with needs the consent to transfer abroad (--consent contact,transfer).")
 	}
-	if err := db.CreateVisitor(ctx, &v, consents); err != nil {
+	if err := db.CreateVisitor(ctx, &v, records); err != nil {
 		return err
 	}
 	code, _, err := db.BadgeCode(ctx, v.ID)
@@ -113,7 +109,7 @@ func (m *Main) runVisitorAdd(ctx context.Context, args []string) error {
 		Code     string          `json:"code"`   // the signed badge code a scanner types
 		Number   string          `json:"number"` // the visitor's short number
 		Consents []booth.Consent `json:"consents"`
-	}{v, code, v.Code, consents}
+	}{v, code, v.Code, records}
 	return m.print(c, out, fmt.Sprintf("Registered %s (%s), visitor number %s; id %s.\nBadge code:\n%s\n", v.Name, v.NameLatin, v.Code, v.ID, code))
 }
 
