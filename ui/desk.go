@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"log"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -353,6 +354,27 @@ func (d *desk) onScan(raw string) {
 	}()
 }
 
+// badgeConsentsNote says which consents a check-in took from the badge of a
+// visitor this laptop knew nothing of; "" when it took none.
+func badgeConsentsNote(cs []booth.Consent) string {
+	var parts []string
+	hospitals := 0
+	for _, c := range cs {
+		if c.Purpose == booth.PurposeProvision {
+			hospitals++
+			continue
+		}
+		parts = append(parts, consentTitle(c.Purpose))
+	}
+	if hospitals > 0 {
+		parts = append(parts, lang.L("sharing with hospitals: {{.Count}}", map[string]any{"Count": hospitals}))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return lang.L("Consents recorded from the badge: {{.Consents}}.", map[string]any{"Consents": strings.Join(parts, "; ")})
+}
+
 func (d *desk) showScan(s *booth.Scan) {
 	d.app.sound(s.Decision)
 	d.card.FillColor = decisionColor(s.Decision)
@@ -378,7 +400,7 @@ func (d *desk) showScan(s *booth.Scan) {
 		d.cardTitle.Text = lang.L("Welcome — checked in")
 		d.cardName.Text = s.VisitorName
 		d.cardInfo.Text = typeName(s.VisitorType) + " · " + at
-		d.cardNote.set("", fg)
+		d.cardNote.set(badgeConsentsNote(s.BadgeConsents), fg)
 	case booth.Duplicate:
 		d.cardTitle.Text = lang.L("Already checked in today")
 		d.cardName.Text = s.VisitorName

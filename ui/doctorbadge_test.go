@@ -5,10 +5,12 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
 	"medibooth/booth"
+	"medibooth/consents"
 )
 
 // With no network: a patient registered at another laptop of the event, who
@@ -68,4 +70,38 @@ func TestDoctorDeskRecordsAConsultationOnTheBadgesConsents(t *testing.T) {
 	if list, err := db.Consultations(ctx, v.ID, dentist.OrgID); err != nil || len(list) != 1 {
 		t.Fatalf("consultations: %+v %v", list, err)
 	}
+}
+
+// The desk of a laptop that never heard of the visitor says which consents
+// it took from the badge, in the staff's language.
+func TestDeskSaysWhichConsentsCameFromTheBadge(t *testing.T) {
+	u, _, _ := newTestDesk(t)
+	act(func() { u.switchLanguage("ru") })
+	t.Cleanup(func() { act(func() { SetLanguage(DefaultLanguage) }) })
+	ctx := context.Background()
+	other := openStore(t)
+	other.Now = func() time.Time { return eventTime.Add(-time.Hour) }
+	if err := loadDemo(other)(ctx); err != nil {
+		t.Fatal(err)
+	}
+	hospitals, err := other.Orgs(ctx, booth.OrgHospital)
+	if err != nil || len(hospitals) == 0 {
+		t.Fatalf("hospitals: %v %v", hospitals, err)
+	}
+	v := &booth.Visitor{Name: "Асель Нурова", Type: booth.TypePatient, Lang: "ru"}
+	records, err := consents.Answers{Contact: true, Health: true, Transfer: true, Hospitals: []string{hospitals[0].ID}}.Records("", "ru")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := other.CreateVisitor(ctx, v, records); err != nil {
+		t.Fatal(err)
+	}
+	code, _, err := other.BadgeCode(ctx, v.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := u.desk
+	scan(d, code, fyne.KeyReturn)
+	want := lang.L("Consents recorded from the badge: {{.Consents}}.", map[string]any{"Consents": "Сведения о здоровье; Передача за рубеж, в Корею; передача данных больницам: 1"})
+	eventually(t, "the consents said", func() bool { return d.cardName.Text == v.Name && d.cardNote.Text == want })
 }
