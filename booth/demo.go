@@ -54,9 +54,9 @@ type Demo struct {
 	Consents  []Consent         `json:"consents"`
 
 	// The fair as it happened (demofair.go): the two laptops it was
-	// recorded on, every scan, the consultations and the travel mart's
-	// meetings. The consultations' notes are in Notes, by consultation id:
-	// the store seals each to its hospital's key, as it does a real one.
+	// recorded on, every scan, the consultations with their notes sealed
+	// to their hospitals, and the travel mart's meetings. Notes holds the
+	// notes in clear, by consultation id, to check them by.
 	Devices       []Device               `json:"devices"`
 	Scans         []Scan                 `json:"scans"`
 	Consultations []Consultation         `json:"consultations"`
@@ -119,9 +119,18 @@ func demoTextHash(p Purpose, lang string) string {
 }
 
 // LoadDemo parses the embedded demo event, fills in ids, badge codes and the
-// derived fields, and validates everything. Every call returns the same ids
-// and codes, so loading the demo twice is idempotent.
+// derived fields, and validates everything. Every call returns the same
+// records, so loading the demo twice is idempotent.
 func LoadDemo() (*Demo, error) {
+	d, err := parseDemo()
+	if err != nil {
+		return nil, err
+	}
+	return d, sealDemoNotes(d)
+}
+
+// parseDemo is LoadDemo but for the sealed notes.
+func parseDemo() (*Demo, error) {
 	var f demoFile
 	dec := json.NewDecoder(bytes.NewReader(demoJSON))
 	dec.DisallowUnknownFields()

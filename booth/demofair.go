@@ -3,6 +3,8 @@ package booth
 import (
 	"crypto/ed25519"
 	"crypto/sha256"
+	_ "embed"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"math/rand/v2"
@@ -23,6 +25,16 @@ import (
 // meetings of 12 firms with 42 agencies, 17 of them ending in an MOU.
 // Everything is drawn from a fixed seed, so every load gives the same ids,
 // times and choices.
+
+// demoNotesJSON holds the demo consultations' notes, each sealed to its
+// hospital's demo key, by consultation id. Sealing draws random keys, so
+// the notes are sealed once and kept here: every laptop that loads the
+// demo then holds the very same records, and laptops that exchange them
+// agree. TestDemoNotes checks them and, with -update-demo-notes, seals them
+// again.
+//
+//go:embed demo/notes.json
+var demoNotesJSON []byte
 
 // The demo fair's laptops, as named-based UUIDs of "device:" and their name.
 const (
@@ -124,6 +136,25 @@ func planDemoFair(d *Demo) error {
 		return err
 	}
 	slices.SortStableFunc(d.Scans, func(a, b Scan) int { return a.At.Compare(b.At) })
+	return nil
+}
+
+// sealDemoNotes attaches to each consultation its note as demo/notes.json
+// holds it sealed.
+func sealDemoNotes(d *Demo) error {
+	var sealed map[string][]byte
+	if err := json.Unmarshal(demoNotesJSON, &sealed); err != nil {
+		return demoErr("its sealed notes cannot be read: %v", err)
+	}
+	for i := range d.Consultations {
+		c := &d.Consultations[i]
+		if c.Sealed = sealed[c.ID]; c.Sealed == nil {
+			return demoErr("the note of the consultation %s is not sealed (go test ./booth -run TestDemoNotes -update-demo-notes)", c.ID)
+		}
+	}
+	if len(sealed) != len(d.Consultations) {
+		return demoErr("%d sealed notes for %d consultations", len(sealed), len(d.Consultations))
+	}
 	return nil
 }
 

@@ -115,11 +115,10 @@ func (db *DB) LoadDemo(ctx context.Context, d *booth.Demo) (DemoResult, error) {
 	return res, nil
 }
 
-// loadDemoFair stores the demo fair's scans, consultations (each note
-// sealed to its hospital's key, as AddConsultation seals it) and meetings
-// that this database does not hold yet, and says how many it stored. The
-// records of a visitor erased here are left out: an erased visitor's data
-// never comes back.
+// loadDemoFair stores the demo fair's scans, consultations (their notes
+// sealed to their hospitals) and meetings that this database does not hold
+// yet, and says how many it stored. The records of a visitor erased here
+// are left out: an erased visitor's data never comes back.
 func (db *DB) loadDemoFair(ctx context.Context, tx *wtx, d *booth.Demo) (int, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id FROM visitor WHERE erased_at IS NULL`)
 	if err != nil {
@@ -161,14 +160,17 @@ func (db *DB) loadDemoFair(ctx context.Context, tx *wtx, d *booth.Demo) (int, er
 			return added, db.storageErr(err)
 		}
 	}
-	for i := range d.Consultations {
-		if c := &d.Consultations[i]; here[c.VisitorID] {
-			ok, err := db.insertDemoConsultation(ctx, tx, c, d.Notes[c.ID])
-			if err != nil {
-				return added, err
-			} else if ok {
-				added++
-			}
+	for _, c := range d.Consultations {
+		if !here[c.VisitorID] {
+			continue
+		}
+		t := booth.FormatTime(c.At)
+		if err := count(tx.ExecContext(ctx, `INSERT OR IGNORE INTO consultation (id, visitor_id, org_id, department, doctor, at, day,
+			late, recommendation, follow_up, follow_up_when, follow_up_by, interpreter, sealed, staff_id, created_at, updated_at,
+			device_id, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?)`,
+			c.ID, c.VisitorID, c.OrgID, c.Department, c.Doctor, t, c.Day, c.Late, c.Recommendation, c.FollowUp, c.FollowUpWhen,
+			c.FollowUpBy, c.Interpreter, c.Sealed, c.StaffID, t, t, c.DeviceID, db.nextSeq())); err != nil {
+			return added, err
 		}
 	}
 	for _, m := range d.Meetings {
@@ -181,29 +183,4 @@ func (db *DB) loadDemoFair(ctx context.Context, tx *wtx, d *booth.Demo) (int, er
 		}
 	}
 	return added, nil
-}
-
-// insertDemoConsultation stores c with its note sealed, unless this
-// database holds it already (sealing is the costly part), and says whether
-// it did.
-func (db *DB) insertDemoConsultation(ctx context.Context, tx *wtx, c *booth.Consultation, note booth.NoteContent) (bool, error) {
-	var has int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM consultation WHERE id = ?`, c.ID).Scan(&has); err != nil || has > 0 {
-		return false, err
-	}
-	var recipient string
-	if err := tx.QueryRowContext(ctx, `SELECT recipient FROM hospital_key WHERE org_id = ?`, c.OrgID).Scan(&recipient); err != nil {
-		return false, err
-	}
-	sealed, err := booth.SealNote(recipient, note)
-	if err != nil {
-		return false, err
-	}
-	t := booth.FormatTime(c.At)
-	_, err = tx.ExecContext(ctx, `INSERT INTO consultation (id, visitor_id, org_id, department, doctor, at, day, late,
-		recommendation, follow_up, follow_up_when, follow_up_by, interpreter, sealed, staff_id, created_at, updated_at, device_id, seq)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?)`,
-		c.ID, c.VisitorID, c.OrgID, c.Department, c.Doctor, t, c.Day, c.Late, c.Recommendation, c.FollowUp, c.FollowUpWhen,
-		c.FollowUpBy, c.Interpreter, sealed, c.StaffID, t, t, c.DeviceID, db.nextSeq())
-	return err == nil, err
 }

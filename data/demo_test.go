@@ -152,3 +152,25 @@ func TestLoadDemoKeepsErasure(t *testing.T) {
 		}
 	}
 }
+
+// Two laptops that each loaded the demo hold the same records: exchanging
+// their snapshots changes none of the fair's, and they agree after.
+func TestLoadDemoOnTwoLaptopsAgrees(t *testing.T) {
+	a, _ := mustDemoDB(t)
+	b, _ := mustDemoDB(t)
+	sa, sb := mergeSnap(t, a), mergeSnap(t, b)
+	for _, m := range []struct {
+		db   *data.DB
+		snap string
+	}{{a, sb}, {b, sa}} {
+		res := mustMerge(t, m.db, m.snap)
+		for _, table := range []string{"scan", "consultation", "meeting", "visitor", "consent"} {
+			if res.Tables[table] != 0 {
+				t.Errorf("merging the other laptop's demo changed %d rows of %s", res.Tables[table], table)
+			}
+		}
+	}
+	if mustHash(t, a) != mustHash(t, b) {
+		t.Error("two laptops that loaded the demo differ after exchanging")
+	}
+}
