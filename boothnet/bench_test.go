@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -500,3 +501,48 @@ func percentile(ds []time.Duration, p int) time.Duration {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// BenchmarkBoothDelta makes at the desk, 20 times, the delta the doctors'
+// laptop asks for when it holds everything already, and merges it there:
+// what every exchange that carries a delta pays at the least, since HQ's
+// rows travel whole (data.ExportDelta). The laptops are off the network.
+func BenchmarkBoothDelta(b *testing.B) {
+	const deltas = 20
+	bb := newBenchBooth(b)
+	bb.setOn(b, false, 0, 1, 2, 3, 4)
+	ctx := context.Background()
+	desk, doctor := bb.laptops[0], bb.laptops[1]
+	since, err := doctor.PeerState(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var export, merge []time.Duration
+	var res data.DeltaResult
+	b.ResetTimer()
+	for range b.N * deltas {
+		path, err := desk.PeerTempFile()
+		if err != nil {
+			b.Fatal(err)
+		}
+		t0 := time.Now()
+		res, err = desk.ExportDelta(ctx, since, path)
+		t1 := time.Now()
+		if err == nil {
+			_, err = doctor.MergeDelta(ctx, path)
+		}
+		merge = append(merge, time.Since(t1))
+		export = append(export, t1.Sub(t0))
+		data.RemovePeerFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(ms(percentile(export, 50)), "export-p50-ms")
+	b.ReportMetric(ms(percentile(merge, 50)), "merge-p50-ms")
+	b.ReportMetric(float64(res.Rows), "rows")
+	b.ReportMetric(float64(res.Bytes>>10), "delta-KB")
+	if fi, err := os.Stat(desk.Path); err == nil {
+		b.ReportMetric(float64(fi.Size()>>10), "db-KB")
+	}
+}
