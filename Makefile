@@ -58,7 +58,7 @@ lint: deps
 
 test-unit: deps
 	@$(MAKE) --no-print-directory ensure PKGS="$(TEST_PKGS)"
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 
 # test-norace runs without the race detector, which slows SQLite about 18
 # times, what it would make too slow: the merge property's 1,000 scenarios
