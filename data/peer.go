@@ -107,7 +107,7 @@ func (db *DB) ExportDelta(ctx context.Context, since map[string]int64, out strin
 	if err != nil {
 		return DeltaResult{}, err
 	}
-	if _, err := db.snapshot(ctx, out); err != nil {
+	if _, err := db.snapshot(ctx, out, true); err != nil {
 		return DeltaResult{}, db.storageErr(err)
 	}
 	s, err := sql.Open("sqlite", fileDSN(out, "_pragma=busy_timeout(5000)", "_pragma=journal_mode(DELETE)",

@@ -72,7 +72,7 @@ func (db *DB) exportBundle(ctx context.Context, out string) (*ExportResult, erro
 		return nil, err
 	}
 	defer removeDBFiles(snap)
-	m, err := db.snapshot(ctx, snap)
+	m, err := db.snapshot(ctx, snap, false)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +109,13 @@ func (db *DB) recordExport(ctx context.Context, res *ExportResult) error {
 
 // snapshot writes the checked, stripped snapshot to path (an empty file)
 // and returns the manifest's description of it.
-func (db *DB) snapshot(ctx context.Context, path string) (*booth.Manifest, error) {
+//
+// A delta for another laptop (delta true) is made the same way, but skips
+// what only a bundle needs: the integrity check of the whole copy, which
+// the receiver runs on the much smaller delta, the strip's VACUUM, which
+// trimming the delta repeats, and the fsync and hash of the file, which
+// never leaves as it is.
+func (db *DB) snapshot(ctx context.Context, path string, delta bool) (*booth.Manifest, error) {
 	src, err := sql.Open("sqlite", fileDSN(db.Path, "mode=ro", "_pragma=busy_timeout(5000)"))
 	if err != nil {
 		return nil, err
@@ -129,8 +135,12 @@ func (db *DB) snapshot(ctx context.Context, path string) (*booth.Manifest, error
 	if err != nil {
 		return nil, err
 	}
+	syncMode := "_pragma=synchronous(FULL)"
+	if delta {
+		syncMode = "_pragma=synchronous(OFF)"
+	}
 	s, err := sql.Open("sqlite", fileDSN(path, "_pragma=busy_timeout(5000)", "_pragma=journal_mode(DELETE)",
-		"_pragma=synchronous(FULL)", "_pragma=secure_delete(1)"))
+		syncMode, "_pragma=secure_delete(1)"))
 	if err != nil {
 		return nil, err
 	}
@@ -148,14 +158,16 @@ func (db *DB) snapshot(ctx context.Context, path string) (*booth.Manifest, error
 			return nil, booth.Errorf(booth.ECONFLICT, "The snapshot does not match the database (table %s); nothing was exported, try again.", t)
 		}
 	}
-	removed, err := strip(ctx, s)
+	removed, err := strip(ctx, s, !delta)
 	if err != nil {
 		return nil, err
 	}
 	// One integrity check, of the file that travels (it costs a full read).
 	m := &booth.Manifest{Tables: map[string]int{}}
-	if err := checkIntegrity(ctx, s); err != nil {
-		return nil, err
+	if !delta {
+		if err := checkIntegrity(ctx, s); err != nil {
+			return nil, err
+		}
 	}
 	stripped, err := countRows(ctx, s)
 	if err != nil {
@@ -185,6 +197,9 @@ func (db *DB) snapshot(ctx context.Context, path string) (*booth.Manifest, error
 	if err := s.Close(); err != nil {
 		return nil, err
 	}
+	if delta {
+		return m, nil
+	}
 	m.SnapshotSHA256, m.SnapshotSize, err = syncAndHash(path)
 	return m, err
 }
@@ -201,12 +216,12 @@ var purgedRows = []string{"visitor_term", "visitor_interest", "scan", "consent",
 // visitors with their rows (it returns how many of those per table), then
 // vacuums it so that no freed page keeps a trace (secure_delete zeroes them
 // too).
-func strip(ctx context.Context, s *sql.DB) (map[string]int, error) {
+func strip(ctx context.Context, s *sql.DB, vacuum bool) (map[string]int, error) {
 	removed, err := stripPurged(ctx, s)
 	if err != nil {
 		return nil, err
 	}
-	return removed, stripLocal(ctx, s)
+	return removed, stripLocal(ctx, s, vacuum)
 }
 
 func stripPurged(ctx context.Context, s *sql.DB) (map[string]int, error) {
@@ -241,7 +256,7 @@ func stripPurged(ctx context.Context, s *sql.DB) (map[string]int, error) {
 	return removed, tx.Commit()
 }
 
-func stripLocal(ctx context.Context, s *sql.DB) error {
+func stripLocal(ctx context.Context, s *sql.DB, vacuum bool) error {
 	tx, err := s.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -284,7 +299,7 @@ func stripLocal(ctx context.Context, s *sql.DB) error {
 			return err
 		}
 	}
-	if err := tx.Commit(); err != nil {
+	if err := tx.Commit(); err != nil || !vacuum {
 		return err
 	}
 	_, err = s.ExecContext(ctx, `VACUUM`)
