@@ -79,6 +79,7 @@ type boothNetScreen struct {
 	typed   *fyne.Container
 	addr    *escEntry
 	status  *widget.Label
+	scroll  *container.Scroll
 }
 
 // showBoothNetwork opens the booth network's screen.
@@ -130,10 +131,12 @@ func (s *boothNetScreen) build() fyne.CanvasObject {
 	}
 	typedNote := widget.NewLabel(lang.L("Where the network blocks multicast, the laptops do not find each other by themselves: type another laptop's address here."))
 	typedNote.Wrapping = fyne.TextWrapWord
-	return container.NewVScroll(container.NewVBox(intro, s.off, s.state, s.own,
+	body := container.NewVBox(intro, s.off, s.state, s.own,
 		widget.NewSeparator(), heading(lang.L("Laptops heard from")), s.laptops,
 		widget.NewSeparator(), heading(lang.L("Addresses typed in")), typedNote,
-		container.NewBorder(nil, nil, nil, add, s.addr), s.typed, s.status))
+		container.NewBorder(nil, nil, nil, add, s.addr), s.typed, s.status)
+	s.scroll = container.NewVScroll(body)
+	return s.scroll
 }
 
 // onSwitch keeps the laptop off the booth network, or puts it back on.
@@ -259,7 +262,18 @@ func (s *boothNetScreen) show(peers []booth.PeerSeen, typed []string) {
 		s.typed.Add(container.NewBorder(nil, nil, nil,
 			widget.NewButtonWithIcon(lang.L("Remove"), theme.DeleteIcon(), func() { s.onRemove(a) }),
 			widget.NewLabel(a)))
+		// An address where no laptop of the event answered never shows
+		// among the laptops heard from: its failure is said here.
+		if err := s.net.LastError(a); err != nil {
+			why := widget.NewLabel("")
+			why.Wrapping = fyne.TextWrapWord
+			say(why, message(err), true)
+			s.typed.Add(why)
+		}
 	}
+	// The lists changed height: lay the screen out again, so that nothing
+	// below them is drawn over.
+	s.scroll.Refresh()
 }
 
 // peerLine says of one laptop when it was last heard from, what waits to

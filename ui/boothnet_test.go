@@ -169,6 +169,14 @@ func TestBoothNetworkScreen(t *testing.T) {
 	eventually(t, "the refusal", func() bool { return strings.Contains(s.status.Text, "is not a laptop's address") })
 	act(func() { s.addr.SetText("192.168.8.12"); s.onAdd() })
 	eventually(t, "the address kept", func() bool { return len(s.typed.Objects) == 1 })
+	// Nobody answers there: said under it.
+	net.mu.Lock()
+	net.errs["192.168.8.12:47123"] = booth.Errorf(booth.EUNAVAILABLE, "Cannot reach the laptop at %s (%v); check that it is on the booth network.", "192.168.8.12:47123", "i/o timeout")
+	net.mu.Unlock()
+	act(s.refresh)
+	eventually(t, "the address's failure", func() bool {
+		return strings.Contains(strings.Join(shownTexts(s.typed), "\n"), "Cannot reach the laptop at 192.168.8.12:47123")
+	})
 	addrs, err := db.PeerAddrs(context.Background())
 	if err != nil || len(addrs) != 1 || addrs[0] != "192.168.8.12:47123" {
 		t.Fatalf("addresses = %v, %v", addrs, err)
