@@ -90,6 +90,10 @@ func Explain(addr string, err error) error {
 		return err
 	case errors.Is(err, syscall.ENOSPC):
 		return data.ErrDiskFull // a delta received, on a full disk
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return booth.Errorf(booth.EUNAVAILABLE, "Nothing answers at %s: medibooth is not running there, or the address is not a laptop's of this booth.", addr)
+	case errors.As(err, &ne) && ne.Timeout():
+		return booth.Errorf(booth.EUNAVAILABLE, "The laptop at %s does not answer; check that it is on this network.", addr)
 	case errors.As(err, &ne):
 		return booth.Errorf(booth.EUNAVAILABLE, "Cannot reach the laptop at %s (%v); check that it is on the booth network.", addr, err)
 	}
