@@ -341,8 +341,9 @@ func TestDashboardConsultationsAndMeetings(t *testing.T) {
 func TestDashboardStopEndsPolling(t *testing.T) {
 	_, db, demo, d := openTestDashboard(t)
 	stopDashboard(t, d)
+	// The polling goroutine has ended (stopDashboard waited for it): no
+	// reading can come after the check-in.
 	dashCheckin(t, db, freshVisitors(demo)[9].Code)
-	time.Sleep(4 * dashboardPoll)
 	act(func() {
 		if got := d.visitorsToday.value.Text; got != strconv.Itoa(demoCounts(demo, 0, 0, 0).Unique) {
 			t.Errorf("a stopped dashboard changed to %s", got)
